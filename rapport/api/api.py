@@ -1,0 +1,86 @@
+"""The HTTP API under /api/v1/: bearer-token auth, JSON errors, and each app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from rapport.workspaces.models import ApiToken
+from rapport.workspaces.services import PermissionDenied, authenticate_token
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer rpt_…``: the token decides the workspace and the role."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = authenticate_token(token)
+        if found is not None:
+            request.api_token = found  # type: ignore[attr-defined]
+            request.workspace = found.workspace  # type: ignore[attr-defined]
+            request.user = found.user
+        return found
+
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description=(
+        "Creators, social accounts and everything else in a Rapport workspace. Authenticate "
+        "with `Authorization: Bearer <token>`; create a token with `rapport token create`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"field": field, "message": " ".join(str(m) for e in errors for m in e.messages)}
+            for field, errors in exc.error_dict.items()
+        ]
+    else:
+        detail = [{"field": None, "message": " ".join(exc.messages)}]
+    return _error(request, 422, detail)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", [])[1:]) or None,
+            "message": err.get("msg", ""),
+        }
+        for err in exc.errors
+    ]
+    return _error(request, 422, detail)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "A valid bearer token is required.")
+
+
+api.add_router("/creators", "rapport.creators.api.router")

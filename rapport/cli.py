@@ -1,0 +1,29 @@
+"""The ``rapport`` console command.
+
+``rapport serve | worker | demo | import-creators | createuser | token create`` and any Django
+management command (``rapport migrate``, ``rapport shell``...). Each is a thin management command
+that calls the services.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Friendly names for the management commands behind them.
+ALIASES = {"import-creators": "import_creators", "export-creators": "export_creators"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+    args[0] = "rapport"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

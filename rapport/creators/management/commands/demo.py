@@ -1,0 +1,29 @@
+"""``rapport demo``: create or refresh the demo workspace and print how to sign in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from rapport.creators.demo import DEMO_OWNER, DEMO_PASSWORD, build_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo workspace (its creators are rebuilt)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--creators", type=int, default=60)
+
+    def handle(self, *args: Any, creators: int, **options: Any) -> None:
+        workspace = build_demo(creators=creators)
+        count = workspace.creators.count()
+        self.stdout.write(
+            f"Demo workspace “{workspace.name}” is ready with {count} creators.\n"
+            f"  Open     {settings.RAPPORT_BASE_URL}/\n"
+            f"  E-mail   {DEMO_OWNER}\n"
+            f"  Password {DEMO_PASSWORD}\n"
+            "  (teammates in every role: maya@, sam@, rita@, finn@, omar@, vic@demo.rapport.test, "
+            "same password)"
+        )

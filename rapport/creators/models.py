@@ -1,0 +1,292 @@
+"""Creators: profiles, e-mails, social accounts, tags, custom fields, notes and saved views.
+
+A creator belongs to one workspace. Figures used by the list's filters (largest following, tier,
+engagement rate, primary e-mail, the search text) are kept on the creator row by
+``services.refresh_derived`` so that every filter is one indexed column.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.workspaces.models import Workspace
+
+
+class Stage(models.TextChoices):
+    """The relationship stage of a creator in a workspace (PRODUCT.md "Lifecycles")."""
+
+    DISCOVERED = "discovered", _("Discovered")
+    QUALIFIED = "qualified", _("Qualified")
+    CONTACTED = "contacted", _("Contacted")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ACTIVE = "active", _("Active")
+    ADVOCATE = "advocate", _("Advocate")
+    PAUSED = "paused", _("Paused")
+    DECLINED = "declined", _("Declined")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
+
+
+class Tier(models.TextChoices):
+    """Size tier from the largest following and the workspace's thresholds."""
+
+    NANO = "nano", _("Nano")
+    MICRO = "micro", _("Micro")
+    MID = "mid", _("Mid")
+    MACRO = "macro", _("Macro")
+    MEGA = "mega", _("Mega")
+
+
+class Platform(models.TextChoices):
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    TWITCH = "twitch", "Twitch"
+    X = "x", "X"
+    PINTEREST = "pinterest", "Pinterest"
+    LINKEDIN = "linkedin", "LinkedIn"
+    FACEBOOK = "facebook", "Facebook"
+    SNAPCHAT = "snapchat", "Snapchat"
+    BLOG = "blog", _("Blog")
+    PODCAST = "podcast", _("Podcast")
+    OTHER = "other", _("Other")
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    DM = "dm", _("Direct message")
+    AGENT = "agent", _("Through their agent")
+
+
+class CreatorQuerySet(models.QuerySet["Creator"]):
+    def alive(self) -> CreatorQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class Creator(models.Model):
+    """A person the brand works with, as this workspace knows them."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="creators")
+    name = models.CharField(_("name"), max_length=200)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    niches = models.JSONField(_("niches"), default=list, blank=True)
+    values_notes = models.TextField(_("values and tone"), blank=True)
+    audience = models.JSONField(
+        _("audience"),
+        default=dict,
+        blank=True,
+        help_text=_('{"age_bands": {"18-24": 40}, "gender": {"female": 70}, "countries": {"US": 50}}'),
+    )
+    preferences = models.JSONField(
+        _("preferences"),
+        default=dict,
+        blank=True,
+        help_text=_('{"contact_channel": "email", "formats": ["reel"], "sizes": {"shirt": "M"}}'),
+    )
+    rate_card = models.JSONField(
+        _("rate card"),
+        default=list,
+        blank=True,
+        help_text=_('[{"platform": "instagram", "deliverable": "reel", "amount": "800", '
+                    '"currency": "USD"}]'),
+    )
+    shipping_address = models.TextField(_("shipping address"), blank=True)
+    tax_details = models.TextField(_("tax details"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_creators",
+        verbose_name=_("owner"),
+    )
+    tags = models.ManyToManyField("Tag", blank=True, related_name="creators", through="CreatorTag")
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVERED
+    )
+    do_not_contact_reason = models.CharField(_("do-not-contact reason"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    # Derived, kept by services.refresh_derived so that each filter is one indexed column.
+    primary_email = models.CharField(max_length=254, blank=True)
+    followers_max = models.BigIntegerField(default=0)
+    tier = models.CharField(max_length=8, choices=Tier.choices, default=Tier.NANO)
+    engagement_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    search_text = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CreatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["workspace", "deleted_at", "name", "id"]),
+            models.Index(fields=["workspace", "stage"]),
+            models.Index(fields=["workspace", "tier"]),
+            models.Index(fields=["workspace", "owner"]),
+            models.Index(fields=["workspace", "country"]),
+            models.Index(fields=["workspace", "followers_max"]),
+            models.Index(fields=["workspace", "engagement_rate"]),
+            models.Index(fields=["workspace", "created_at"]),
+            models.Index(fields=["workspace", "updated_at"]),
+            models.Index(fields=["workspace", "primary_email"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_do_not_contact(self) -> bool:
+        return self.stage == Stage.DO_NOT_CONTACT
+
+
+class CreatorEmail(models.Model):
+    """One of a creator's e-mail addresses; exactly one is primary."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(_("e-mail"))
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "email"], name="email_unique_in_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class SocialAccount(models.Model):
+    """A creator's presence on one platform, with its latest figures."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="social_accounts")
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=200, blank=True)
+    url = models.CharField(_("URL"), max_length=500, blank=True)
+    followers = models.BigIntegerField(_("followers"), null=True, blank=True)
+    average_views = models.BigIntegerField(_("average views"), null=True, blank=True)
+    engagement_rate = models.DecimalField(
+        _("engagement rate (%)"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    last_updated = models.DateTimeField(_("figures last updated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-followers", "platform"]
+        indexes = [
+            models.Index(fields=["platform", "creator"]),
+            models.Index(fields=["workspace", "url"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "platform", "handle"],
+                condition=~models.Q(handle=""),
+                name="handle_unique_per_platform",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.handle}"
+
+
+class Tag(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="tag_unique_in_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreatorTag(models.Model):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "tag"], name="tag_once")]
+        indexes = [models.Index(fields=["tag", "creator"])]
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    MULTI_CHOICE = "multi_choice", _("Multiple choice")
+    URL = "url", _("URL")
+
+
+class CustomField(models.Model):
+    """A field the workspace adds to every creator; values live in ``Creator.custom_fields``."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="custom_fields")
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("label"), max_length=100)
+    field_type = models.CharField(_("type"), max_length=14, choices=FieldType.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="custom_field_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Note(models.Model):
+    """A dated note on a creator; @mentions notify the teammates named."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="note_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class SavedView(models.Model):
+    """A named filter state of the creator list: personal, or shared with the workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="saved_views")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filters"), max_length=2000, help_text=_("The list's query string."))
+    shared = models.BooleanField(_("shared with the workspace"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,684 @@
+"""Every write to creators and every rule about them: one implementation each.
+
+Views, the API, imports and the CLI call these functions; none of them writes creators directly.
+Each change is recorded in the audit log with its before and after values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rapport.creators.models import (
+    Creator,
+    CreatorEmail,
+    CreatorTag,
+    CustomField,
+    FieldType,
+    Note,
+    Platform,
+    SocialAccount,
+    Stage,
+    Tag,
+)
+from rapport.creators.social import normalise_url, parse_profile, tier_for
+from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.services import diff, notify, record
+
+# Fields a creator's profile form, the API and imports may set directly.
+PROFILE_FIELDS = (
+    "name",
+    "pronouns",
+    "phone",
+    "country",
+    "city",
+    "time_zone",
+    "languages",
+    "niches",
+    "values_notes",
+    "audience",
+    "preferences",
+    "rate_card",
+    "notes",
+    "custom_fields",
+)
+PRIVATE_FIELDS = ("shipping_address", "tax_details")
+
+
+@dataclass
+class AccountData:
+    """A social account as given by a form, the API or an import row."""
+
+    platform: str
+    handle: str = ""
+    url: str = ""
+    followers: int | None = None
+    average_views: int | None = None
+    engagement_rate: Decimal | None = None
+
+    def normalised(self) -> AccountData:
+        """Fill the handle from a pasted URL (and the URL from a handle); validate the platform."""
+        platform, handle, url = self.platform, self.handle, self.url
+        if url:
+            guessed, parsed_handle, url = parse_profile(url, platform or None)
+            platform = platform or guessed or ""
+            handle = handle or parsed_handle
+        if handle:
+            guessed, handle, canonical = parse_profile(handle, platform or None)
+            platform = platform or guessed or ""
+            url = url or canonical
+        if platform not in Platform.values:
+            raise ValidationError({"platform": _("Unknown platform “%(p)s”.") % {"p": platform}})
+        if not handle and not url:
+            raise ValidationError({"handle": _("Give a handle or a profile URL.")})
+        return AccountData(
+            platform=platform,
+            handle=handle,
+            url=normalise_url(url) if url else "",
+            followers=self.followers,
+            average_views=self.average_views,
+            engagement_rate=self.engagement_rate,
+        )
+
+
+@dataclass
+class Duplicate:
+    """An existing creator that a new record would duplicate, and why."""
+
+    creator: Creator
+    reasons: list[str] = field(default_factory=list)
+
+
+class DuplicateCreator(ValidationError):
+    def __init__(self, duplicates: list[Duplicate]) -> None:
+        self.duplicates = duplicates
+        names = "; ".join(
+            f"{d.creator.name} ({', '.join(d.reasons)})" for d in duplicates
+        )
+        super().__init__(_("This creator already exists: %(names)s.") % {"names": names})
+
+
+def validate_custom_fields(workspace: Workspace, values: dict[str, Any]) -> dict[str, Any]:
+    """Check custom field values against the workspace's definitions; return them cleaned."""
+    definitions = {f.key: f for f in CustomField.objects.filter(workspace=workspace)}
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        definition = definitions.get(key)
+        if definition is None:
+            raise ValidationError({key: _("There is no custom field “%(key)s”.") % {"key": key}})
+        if value in (None, "", []):
+            continue
+        cleaned[key] = clean_custom_value(definition, value)
+    return cleaned
+
+
+def clean_custom_value(definition: CustomField, value: Any) -> Any:
+    key = definition.key
+    kind = definition.field_type
+    try:
+        if kind == FieldType.NUMBER:
+            return float(Decimal(str(value).replace(",", ".")))
+        if kind == FieldType.DATE:
+            from datetime import date
+
+            return date.fromisoformat(str(value)[:10]).isoformat()
+        if kind == FieldType.CHOICE:
+            if str(value) not in definition.choices:
+                raise ValueError
+            return str(value)
+        if kind == FieldType.MULTI_CHOICE:
+            items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",")]
+            if any(item not in definition.choices for item in items):
+                raise ValueError
+            return items
+        if kind == FieldType.URL:
+            text = str(value).strip()
+            if not text.startswith(("http://", "https://")):
+                raise ValueError
+            return text
+        return str(value)
+    except (ValueError, ArithmeticError):
+        expected = {
+            FieldType.NUMBER: _("a number"),
+            FieldType.DATE: _("a date (YYYY-MM-DD)"),
+            FieldType.CHOICE: _("one of: %(c)s") % {"c": ", ".join(definition.choices)},
+            FieldType.MULTI_CHOICE: _("some of: %(c)s") % {"c": ", ".join(definition.choices)},
+            FieldType.URL: _("a web address starting with http:// or https://"),
+        }.get(kind, _("text"))
+        raise ValidationError(
+            {key: _("“%(v)s” is not %(expected)s.") % {"v": value, "expected": expected}}
+        ) from None
+
+
+def clean_emails(emails: Sequence[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in emails:
+        email = raw.strip().lower()
+        if not email:
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                {"emails": _("“%(e)s” is not a valid e-mail address.") % {"e": raw}}
+            ) from None
+        if email not in cleaned:
+            cleaned.append(email)
+    return cleaned
+
+
+def find_duplicates(
+    *,
+    workspace: Workspace,
+    emails: Sequence[str] = (),
+    accounts: Sequence[AccountData] = (),
+    exclude: Creator | None = None,
+) -> list[Duplicate]:
+    """Existing live creators sharing an e-mail, a platform and handle, or a profile URL."""
+    found: dict[int, Duplicate] = {}
+
+    def add(creator: Creator, reason: str) -> None:
+        found.setdefault(creator.pk, Duplicate(creator)).reasons.append(reason)
+
+    scope = Q(workspace=workspace, creator__deleted_at__isnull=True)
+    if exclude is not None:
+        scope &= ~Q(creator=exclude)
+    if emails:
+        for row in CreatorEmail.objects.filter(scope, email__in=emails).select_related("creator"):
+            add(row.creator, _("same e-mail %(e)s") % {"e": row.email})
+    handle_q = Q()
+    for account in accounts:
+        if account.handle:
+            handle_q |= Q(platform=account.platform, handle=account.handle)
+        if account.url:
+            handle_q |= Q(url=account.url)
+    if handle_q:
+        for sa in SocialAccount.objects.filter(scope & handle_q).select_related("creator"):
+            add(sa.creator, _("same %(platform)s account @%(h)s") % {
+                "platform": sa.get_platform_display(), "h": sa.handle or sa.url})
+    return list(found.values())
+
+
+def refresh_derived(creator: Creator) -> None:
+    """Recompute the columns the list filters on: e-mail, following, tier, ER, search text."""
+    accounts = list(creator.social_accounts.all())
+    emails = list(creator.emails.all())
+    primary = next((e.email for e in emails if e.is_primary), emails[0].email if emails else "")
+    largest = max(accounts, key=lambda a: a.followers or 0, default=None)
+    followers = (largest.followers or 0) if largest else 0
+    note_bodies = list(creator.note_entries.values_list("body", flat=True)[:50])
+    creator.primary_email = primary
+    creator.followers_max = followers
+    creator.tier = tier_for(followers, creator.workspace.tier_thresholds)
+    creator.engagement_rate = largest.engagement_rate if largest else None
+    creator.search_text = " ".join(
+        [creator.name, creator.notes, " ".join(creator.niches or [])]
+        + [e.email for e in emails]
+        + [f"@{a.handle}" for a in accounts if a.handle]
+        + note_bodies
+    ).lower()
+    Creator.objects.filter(pk=creator.pk).update(
+        primary_email=creator.primary_email,
+        followers_max=creator.followers_max,
+        tier=creator.tier,
+        engagement_rate=creator.engagement_rate,
+        search_text=creator.search_text,
+    )
+
+
+def retier_workspace(workspace: Workspace) -> None:
+    """Apply changed tier thresholds to every creator of the workspace."""
+    for tier_value in ("nano", "micro", "mid", "macro", "mega"):
+        bounds = _tier_bounds(workspace.tier_thresholds, tier_value)
+        Creator.objects.filter(workspace=workspace, **bounds).update(tier=tier_value)
+
+
+def _tier_bounds(thresholds: dict[str, int], tier: str) -> dict[str, int]:
+    order = ["nano", "micro", "mid", "macro", "mega"]
+    index = order.index(tier)
+    bounds = {}
+    if index > 0:
+        bounds["followers_max__gte"] = int(thresholds[order[index]])
+    if index < len(order) - 1:
+        bounds["followers_max__lt"] = int(thresholds[order[index + 1]])
+    return bounds
+
+
+def _check_owner(workspace: Workspace, owner: User | None) -> None:
+    if owner is not None and not Membership.objects.filter(
+        workspace=workspace, user=owner
+    ).exists():
+        raise ValidationError({"owner": _("The owner must be a member of this workspace.")})
+
+
+def _set_tags(creator: Creator, names: Iterable[str]) -> None:
+    tags = [ensure_tag(creator.workspace, name) for name in names if name.strip()]
+    CreatorTag.objects.bulk_create(
+        [CreatorTag(creator=creator, tag=tag) for tag in tags], ignore_conflicts=True
+    )
+
+
+def ensure_tag(workspace: Workspace, name: str) -> Tag:
+    tag, _created = Tag.objects.get_or_create(workspace=workspace, name=name.strip()[:60])
+    return tag
+
+
+@transaction.atomic
+def create_creator(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    name: str,
+    emails: Sequence[str] = (),
+    accounts: Sequence[AccountData] = (),
+    tags: Sequence[str] = (),
+    owner: User | None = None,
+    stage: str = Stage.DISCOVERED,
+    do_not_contact_reason: str = "",
+    allow_duplicate: bool = False,
+    audit: bool = True,
+    **profile: Any,
+) -> Creator:
+    """Create a creator with e-mails, social accounts and tags.
+
+    Raises ``DuplicateCreator`` when an e-mail, handle or profile URL is already known, unless
+    ``allow_duplicate`` (then only e-mails and handles that are free are attached).
+    """
+    if not name.strip():
+        raise ValidationError({"name": _("A creator needs a name.")})
+    unknown = set(profile) - set(PROFILE_FIELDS) - set(PRIVATE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in unknown})
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage “%(s)s”.") % {"s": stage}})
+    if stage == Stage.DO_NOT_CONTACT and not do_not_contact_reason.strip():
+        raise ValidationError({"do_not_contact_reason": _("Say why this creator is not contacted.")})
+    if "custom_fields" in profile:
+        profile["custom_fields"] = validate_custom_fields(workspace, profile["custom_fields"])
+    emails = clean_emails(emails)
+    accounts = [a.normalised() for a in accounts]
+    _check_owner(workspace, owner)
+    duplicates = find_duplicates(workspace=workspace, emails=emails, accounts=accounts)
+    if duplicates and not allow_duplicate:
+        raise DuplicateCreator(duplicates)
+    creator = Creator.objects.create(
+        workspace=workspace,
+        name=name.strip(),
+        owner=owner,
+        stage=stage,
+        do_not_contact_reason=do_not_contact_reason.strip(),
+        **profile,
+    )
+    for position, email in enumerate(emails):
+        add_email(creator, email, primary=position == 0, refresh=False)
+    for account in accounts:
+        _save_account(creator, account)
+    _set_tags(creator, tags)
+    refresh_derived(creator)
+    if audit:
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="creator.created",
+            summary=_("Creator %(name)s added") % {"name": creator.name},
+            obj=creator,
+            creator=creator,
+        )
+    return creator
+
+
+def _save_account(creator: Creator, account: AccountData) -> SocialAccount | None:
+    taken = SocialAccount.objects.filter(
+        workspace=creator.workspace, platform=account.platform, handle=account.handle
+    ).exists() if account.handle else False
+    if taken:
+        return None
+    return SocialAccount.objects.create(
+        workspace=creator.workspace,
+        creator=creator,
+        platform=account.platform,
+        handle=account.handle,
+        url=account.url,
+        followers=account.followers,
+        average_views=account.average_views,
+        engagement_rate=account.engagement_rate,
+        last_updated=timezone.now() if account.followers is not None else None,
+    )
+
+
+def add_email(creator: Creator, email: str, *, primary: bool = False, refresh: bool = True) -> None:
+    """Attach an e-mail address (skipped when another creator of the workspace has it)."""
+    (email,) = clean_emails([email])
+    if CreatorEmail.objects.filter(workspace=creator.workspace, email=email).exists():
+        return
+    if primary:
+        creator.emails.update(is_primary=False)
+    CreatorEmail.objects.create(
+        workspace=creator.workspace,
+        creator=creator,
+        email=email,
+        is_primary=primary or not creator.emails.exists(),
+    )
+    if refresh:
+        refresh_derived(creator)
+
+
+@transaction.atomic
+def update_creator(
+    *, creator: Creator, actor: User | None, reason: str = "", **values: Any
+) -> Creator:
+    """Change profile fields (and owner or stage); every changed field is audited."""
+    allowed = set(PROFILE_FIELDS) | set(PRIVATE_FIELDS) | {"owner", "stage", "do_not_contact_reason"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in unknown})
+    if "name" in values and not str(values["name"]).strip():
+        raise ValidationError({"name": _("A creator needs a name.")})
+    if "custom_fields" in values:
+        values["custom_fields"] = validate_custom_fields(creator.workspace, values["custom_fields"])
+    if "owner" in values:
+        _check_owner(creator.workspace, values["owner"])
+    stage = values.pop("stage", None)
+    dnc_reason = values.pop("do_not_contact_reason", None)
+    changes = diff(creator, values)
+    for name, value in values.items():
+        setattr(creator, name, value)
+    if changes:
+        creator.save()
+        refresh_derived(creator)
+        private = set(changes) & set(PRIVATE_FIELDS)
+        shown = {k: v for k, v in changes.items() if k not in PRIVATE_FIELDS}
+        # Addresses and tax details are audited without their values: the log is visible to all.
+        shown.update({k: ("…", "…") for k in private})
+        record(
+            workspace=creator.workspace,
+            actor=actor,
+            kind="creator.updated",
+            summary=_("Changed %(fields)s") % {"fields": ", ".join(sorted(changes))},
+            obj=creator,
+            creator=creator,
+            changes=shown,
+            reason=reason,
+        )
+    if stage is not None and stage != creator.stage:
+        change_stage(creator=creator, actor=actor, stage=stage, reason=dnc_reason or reason)
+    return creator
+
+
+@transaction.atomic
+def change_stage(*, creator: Creator, actor: User | None, stage: str, reason: str = "") -> Creator:
+    """Move a creator to another relationship stage, recording who, when and why."""
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Unknown stage “%(s)s”.") % {"s": stage}})
+    if stage == Stage.DO_NOT_CONTACT and not reason.strip():
+        raise ValidationError({"reason": _("Say why this creator must not be contacted.")})
+    before = creator.stage
+    if before == stage:
+        return creator
+    creator.stage = stage
+    creator.do_not_contact_reason = reason.strip() if stage == Stage.DO_NOT_CONTACT else ""
+    creator.save(update_fields=["stage", "do_not_contact_reason", "updated_at"])
+    record(
+        workspace=creator.workspace,
+        actor=actor,
+        kind="creator.stage_changed",
+        summary=_("Stage: %(before)s → %(after)s")
+        % {"before": Stage(before).label, "after": Stage(stage).label},
+        obj=creator,
+        creator=creator,
+        changes={"stage": (before, stage)},
+        reason=reason,
+    )
+    return creator
+
+
+@transaction.atomic
+def save_account(
+    *, creator: Creator, actor: User | None, data: AccountData, account: SocialAccount | None = None
+) -> SocialAccount:
+    """Add a social account to a creator, or change one; duplicates elsewhere are refused."""
+    data = data.normalised()
+    clash = find_duplicates(workspace=creator.workspace, accounts=[data], exclude=creator)
+    if clash:
+        raise DuplicateCreator(clash)
+    values = {
+        "platform": data.platform,
+        "handle": data.handle,
+        "url": data.url,
+        "followers": data.followers,
+        "average_views": data.average_views,
+        "engagement_rate": data.engagement_rate,
+    }
+    if account is None:
+        if data.handle and creator.social_accounts.filter(
+            platform=data.platform, handle=data.handle
+        ).exists():
+            raise ValidationError({"handle": _("This account is already on the profile.")})
+        account = SocialAccount.objects.create(
+            workspace=creator.workspace, creator=creator, last_updated=timezone.now(), **values
+        )
+        changes = {"account": (None, str(account))}
+        summary = _("Added %(account)s") % {"account": account}
+    else:
+        changes = diff(account, values)
+        for name, value in values.items():
+            setattr(account, name, value)
+        account.last_updated = timezone.now()
+        account.save()
+        summary = _("Updated %(account)s") % {"account": account}
+    refresh_derived(creator)
+    record(
+        workspace=creator.workspace,
+        actor=actor,
+        kind="account.saved",
+        summary=summary,
+        obj=account,
+        creator=creator,
+        changes=changes,
+    )
+    return account
+
+
+@transaction.atomic
+def delete_account(*, account: SocialAccount, actor: User | None) -> None:
+    creator = account.creator
+    label = str(account)
+    account.delete()
+    refresh_derived(creator)
+    record(
+        workspace=creator.workspace,
+        actor=actor,
+        kind="account.deleted",
+        summary=_("Removed %(account)s") % {"account": label},
+        creator=creator,
+        changes={"account": (label, None)},
+    )
+
+
+@transaction.atomic
+def set_emails(*, creator: Creator, actor: User | None, emails: Sequence[str]) -> None:
+    """Replace a creator's e-mail addresses; the first is primary."""
+    cleaned = clean_emails(emails)
+    taken = CreatorEmail.objects.filter(workspace=creator.workspace, email__in=cleaned).exclude(
+        creator=creator
+    )
+    if taken:
+        raise ValidationError(
+            {"emails": _("%(e)s belongs to another creator.") % {"e": taken[0].email}}
+        )
+    before = list(creator.emails.values_list("email", flat=True))
+    creator.emails.exclude(email__in=cleaned).delete()
+    for position, email in enumerate(cleaned):
+        CreatorEmail.objects.update_or_create(
+            workspace=creator.workspace,
+            email=email,
+            defaults={"creator": creator, "is_primary": position == 0},
+        )
+    refresh_derived(creator)
+    if before != cleaned:
+        record(
+            workspace=creator.workspace,
+            actor=actor,
+            kind="creator.updated",
+            summary=_("Changed e-mails"),
+            obj=creator,
+            creator=creator,
+            changes={"emails": (before, cleaned)},
+        )
+
+
+MENTION_RE = re.compile(r"@([\w.+-]+)")
+
+
+def mentioned_members(workspace: Workspace, body: str) -> list[User]:
+    """Members named in a note as @name or @email-local-part (case-insensitive)."""
+    words = {m.lower().rstrip(".") for m in MENTION_RE.findall(body)}
+    if not words:
+        return []
+    members = User.objects.filter(memberships__workspace=workspace)
+    found = []
+    for user in members:
+        keys = {user.email.lower(), user.email.split("@")[0].lower()}
+        if user.name:
+            keys |= {user.name.lower().replace(" ", ""), user.name.split()[0].lower()}
+        if keys & words:
+            found.append(user)
+    return found
+
+
+@transaction.atomic
+def add_note(*, creator: Creator, author: User | None, body: str) -> Note:
+    """A note on the creator's timeline; teammates @mentioned are notified."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("The note is empty.")})
+    note = Note.objects.create(
+        workspace=creator.workspace, creator=creator, author=author, body=body
+    )
+    mentioned = [u for u in mentioned_members(creator.workspace, body) if u != author]
+    note.mentions.set(mentioned)
+    from django.urls import reverse
+
+    url = reverse("creators:detail", args=[creator.workspace.slug, creator.pk])
+    notify(
+        workspace=creator.workspace,
+        recipients=mentioned,
+        text=_("%(author)s mentioned you on %(creator)s: %(body)s")
+        % {"author": author or _("Someone"), "creator": creator.name, "body": body[:200]},
+        url=url,
+    )
+    refresh_derived(creator)
+    record(
+        workspace=creator.workspace,
+        actor=author,
+        kind="note.added",
+        summary=body[:500],
+        obj=note,
+        creator=creator,
+    )
+    return note
+
+
+def _alive(workspace: Workspace, ids: Iterable[int]) -> list[Creator]:
+    return list(Creator.objects.alive().filter(workspace=workspace, pk__in=list(ids)))
+
+
+@transaction.atomic
+def bulk_tag(
+    *, workspace: Workspace, actor: User | None, ids: Iterable[int], tag: str, remove: bool = False
+) -> int:
+    """Tag or untag the selected creators; returns how many were changed."""
+    if not tag.strip():
+        raise ValidationError({"tag": _("Name the tag.")})
+    creators = _alive(workspace, ids)
+    the_tag = ensure_tag(workspace, tag)
+    if remove:
+        changed = CreatorTag.objects.filter(creator__in=creators, tag=the_tag).delete()[0]
+    else:
+        before = set(
+            CreatorTag.objects.filter(creator__in=creators, tag=the_tag).values_list(
+                "creator_id", flat=True
+            )
+        )
+        CreatorTag.objects.bulk_create(
+            [CreatorTag(creator=c, tag=the_tag) for c in creators if c.pk not in before]
+        )
+        changed = len(creators) - len(before)
+    verb = _("Untagged") if remove else _("Tagged")
+    for creator in creators:
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="creator.tags_changed",
+            summary=f"{verb} “{the_tag.name}”",
+            obj=creator,
+            creator=creator,
+        )
+    return changed
+
+
+@transaction.atomic
+def bulk_change_stage(
+    *, workspace: Workspace, actor: User | None, ids: Iterable[int], stage: str, reason: str = ""
+) -> int:
+    creators = _alive(workspace, ids)
+    for creator in creators:
+        change_stage(creator=creator, actor=actor, stage=stage, reason=reason)
+    return len(creators)
+
+
+@transaction.atomic
+def bulk_assign_owner(
+    *, workspace: Workspace, actor: User | None, ids: Iterable[int], owner: User | None
+) -> int:
+    _check_owner(workspace, owner)
+    creators = _alive(workspace, ids)
+    for creator in creators:
+        update_creator(creator=creator, actor=actor, owner=owner)
+    return len(creators)
+
+
+@transaction.atomic
+def delete_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[int]) -> int:
+    """Move creators to the bin; they can be restored with everything attached."""
+    creators = _alive(workspace, ids)
+    now = timezone.now()
+    Creator.objects.filter(pk__in=[c.pk for c in creators]).update(deleted_at=now)
+    for creator in creators:
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="creator.deleted",
+            summary=_("%(name)s moved to the bin") % {"name": creator.name},
+            obj=creator,
+            creator=creator,
+        )
+    return len(creators)
+
+
+@transaction.atomic
+def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[int]) -> int:
+    creators = list(
+        Creator.objects.filter(workspace=workspace, pk__in=list(ids), deleted_at__isnull=False)
+    )
+    Creator.objects.filter(pk__in=[c.pk for c in creators]).update(deleted_at=None)
+    for creator in creators:
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="creator.restored",
+            summary=_("%(name)s restored from the bin") % {"name": creator.name},
+            obj=creator,
+            creator=creator,
+        )
+    return len(creators)

@@ -1,0 +1,1 @@
+// Small, progressive behaviours; every page works without them.

@@ -1,0 +1,80 @@
+"""factory_boy factories shared by every app's tests."""
+
+from __future__ import annotations
+
+import factory
+
+from rapport.creators.models import Creator, CreatorEmail, SocialAccount, Tag
+from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.roles import Role
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MANAGER
+
+
+class CreatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Creator
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Faker("name")
+
+
+class CreatorEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreatorEmail
+
+    creator = factory.SubFactory(CreatorFactory)
+    workspace = factory.SelfAttribute("creator.workspace")
+    email = factory.Sequence(lambda n: f"creator{n}@example.test")
+    is_primary = True
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    creator = factory.SubFactory(CreatorFactory)
+    workspace = factory.SelfAttribute("creator.workspace")
+    platform = "instagram"
+    handle = factory.Sequence(lambda n: f"handle{n}")
+    followers = 12_000
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"tag-{n}")

@@ -1,0 +1,43 @@
+"""The decorator every workspace page goes through: sign-in, membership (or 404), permission."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from rapport.workspaces.services import membership_for
+
+View = Callable[..., HttpResponse]
+
+
+def workspace_view(perm: str | None = None, *, write_perm: str | None = None) -> Callable[[View], View]:
+    """Resolve ``ws`` (the slug in the URL) to the member's workspace, else 404.
+
+    ``perm`` is needed for any request; ``write_perm`` additionally for POST, PUT, PATCH and DELETE.
+    The view receives ``request.workspace`` and ``request.membership``.
+    """
+
+    def decorate(view: View) -> View:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = membership_for(request.user, ws)  # type: ignore[arg-type]
+            request.membership = membership  # type: ignore[attr-defined]
+            request.workspace = membership.workspace  # type: ignore[attr-defined]
+            request.session["workspace"] = ws
+            if perm and not membership.can(perm):
+                raise DjangoPermissionDenied
+            if write_perm and request.method not in ("GET", "HEAD") and not membership.can(
+                write_perm
+            ):
+                raise DjangoPermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,53 @@
+"""Roles and what each may do: the one place where permissions are decided.
+
+A member has one role per workspace. API tokens carry a role too (never above their member's).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    REVIEWER = "reviewer", _("Reviewer")
+    FINANCE = "finance", _("Finance")
+    OPS = "ops", _("Ops")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Perm(models.TextChoices):
+    """Actions a role may be allowed to take."""
+
+    VIEW = "view", _("See the workspace's creators and activity")
+    EDIT_CREATORS = "edit_creators", _("Create, change, import and delete creators")
+    ADD_NOTES = "add_notes", _("Write notes")
+    VIEW_PRIVATE = "view_private", _("See and change addresses and tax details")
+    MANAGE_WORKSPACE = "manage_workspace", _("Manage members, invitations and settings")
+    EXPORT = "export", _("Export creators")
+
+
+_GRANTS: dict[str, set[str]] = {
+    Role.OWNER: {Perm.VIEW, Perm.EDIT_CREATORS, Perm.ADD_NOTES, Perm.MANAGE_WORKSPACE, Perm.EXPORT},
+    Role.MANAGER: {Perm.VIEW, Perm.EDIT_CREATORS, Perm.ADD_NOTES, Perm.EXPORT},
+    Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES},
+    Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT},
+    Role.OPS: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT},
+    Role.VIEWER: {Perm.VIEW},
+}
+
+
+
+def role_allows(role: str, perm: str) -> bool:
+    """Whether ``role`` grants ``perm``."""
+    return perm in _GRANTS.get(role, set())
+
+
+def role_within(role: str, limit: str) -> bool:
+    """Whether every permission of ``role`` is also granted by ``limit``."""
+    return _GRANTS.get(role, set()) <= _GRANTS.get(limit, set())
+
+
+__all__ = ["Perm", "Role", "role_allows", "role_within"]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from rapport.workspaces import views
+
+urlpatterns: list = []
