@@ -1,5 +1,9 @@
-"""API for creators and their social accounts (filled in by the API work)."""
+"""API for creators and their social accounts."""
 
 from ninja import Router
 
 router = Router(tags=["creators"])
+
+# --- Import and export endpoints (owned by the import/export work) ---
+
+# --- Merge endpoint (owned by the workspace/merge work) ---

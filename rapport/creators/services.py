@@ -682,3 +682,6 @@ def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[
             creator=creator,
         )
     return len(creators)
+
+
+# --- Merging two creators (owned by the workspace/merge work) ---

@@ -41,3 +41,6 @@ def creator_list(request: HttpRequest) -> HttpResponse:
 def creator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     creator = creator_for(request.workspace, pk)  # type: ignore[attr-defined]
     return render(request, "creators/detail.html", {"creator": creator})
+
+
+# --- Import and export pages (owned by the import/export work) ---
