@@ -30,12 +30,12 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def workspace(db: None) -> Workspace:
-    return WorkspaceFactory(name="Lumen Skincare", slug="lumen")
+    return WorkspaceFactory.create(name="Lumen Skincare", slug="lumen")
 
 
 @pytest.fixture
 def other_workspace(db: None) -> Workspace:
-    return WorkspaceFactory(name="Other Brand", slug="other")
+    return WorkspaceFactory.create(name="Other Brand", slug="other")
 
 
 @pytest.fixture
@@ -43,7 +43,9 @@ def member(workspace: Workspace) -> Callable[[str], Membership]:
     """``member("viewer")`` makes a member of ``workspace`` with that role."""
 
     def make(role: str = Role.MANAGER, **user: Any) -> Membership:
-        return MembershipFactory(workspace=workspace, role=role, user=UserFactory(**user))
+        return MembershipFactory.create(
+            workspace=workspace, role=role, user=UserFactory.create(**user)
+        )
 
     return make
 
@@ -98,8 +100,14 @@ def page(live_server: Any) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()

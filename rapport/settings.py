@@ -105,7 +105,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "rapport.sqlite3",
+            "NAME": str(DATA_DIR / "rapport.sqlite3"),
             "OPTIONS": {
                 # WAL lets the worker and the web process read and write side by side.
                 "init_command": (

@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from rapport.api.docs import ReferencePage
+from rapport.creators.services import DuplicateCreator
 from rapport.workspaces.models import ApiToken
 from rapport.workspaces.services import PermissionDenied, authenticate_token
 
@@ -37,6 +39,8 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/docs",
+    # Our own page: ninja's Swagger page would load its scripts from a CDN.
+    docs=ReferencePage(),
 )
 
 
@@ -46,6 +50,7 @@ def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail: list[dict[str, Any]]
     if hasattr(exc, "error_dict"):
         detail = [
             {"field": field, "message": " ".join(str(m) for e in errors for m in e.messages)}
@@ -56,13 +61,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 422, detail)
 
 
+@api.exception_handler(DuplicateCreator)
+def on_duplicate(request: HttpRequest, exc: DuplicateCreator) -> HttpResponse:
+    duplicates = [
+        {"id": d.creator.pk, "name": d.creator.name, "reasons": d.reasons} for d in exc.duplicates
+    ]
+    return api.create_response(
+        request, {"detail": " ".join(exc.messages), "duplicates": duplicates}, status=409
+    )
+
+
+def _field_of(loc: list[Any]) -> str | None:
+    """``["body", "payload", "accounts", 0, "url"]`` as ``accounts.0.url``; a query's own name."""
+    # A body error's location starts with the handler's parameter name, which clients never see.
+    path = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    return ".".join(str(part) for part in path) or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    detail = [
-        {
-            "field": ".".join(str(p) for p in err.get("loc", [])[1:]) or None,
-            "message": err.get("msg", ""),
-        }
+    detail: list[dict[str, Any]] = [
+        {"field": _field_of(list(err.get("loc", []))), "message": err.get("msg", "")}
         for err in exc.errors
     ]
     return _error(request, 422, detail)
@@ -84,3 +103,5 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 api.add_router("/creators", "rapport.creators.api.router")
+api.add_router("/", "rapport.creators.api.catalog_router")
+api.add_router("/workspace", "rapport.workspaces.api.router")

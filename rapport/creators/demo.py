@@ -25,20 +25,94 @@ TEAM = [
     ("omar@demo.rapport.test", "Omar Ops", Role.OPS, "Europe/London"),
     ("vic@demo.rapport.test", "Vic Viewer", Role.VIEWER, "UTC"),
 ]
-FIRST = ["Ava", "Noah", "Léa", "Mateo", "Zoe", "Kai", "Amara", "Lucas", "Chloé", "Ravi", "Ines",
-         "Theo", "Priya", "Jonas", "Maya", "Elijah", "Sofia", "Hugo", "Aisha", "Leo", "Nina",
-         "Omar", "Camille", "Yuki", "Marta", "Felix", "Jade", "Diego", "Hana", "Sami"]
-LAST = ["Martin", "Nguyen", "Dubois", "Garcia", "Kim", "Okafor", "Rossi", "Silva", "Bernard",
-        "Patel", "Moreau", "Schmidt", "Lopez", "Haddad", "Laurent", "Cohen", "Fischer", "Ali"]
-NICHES = ["skincare", "makeup", "wellness", "fitness", "sustainability", "fashion", "travel",
-          "parenting", "food", "tech", "haircare", "mens grooming"]
-CITIES = [("US", "Austin", "America/Chicago"), ("US", "Brooklyn", "America/New_York"),
-          ("FR", "Lyon", "Europe/Paris"), ("FR", "Paris", "Europe/Paris"),
-          ("GB", "Manchester", "Europe/London"), ("DE", "Berlin", "Europe/Berlin"),
-          ("CA", "Toronto", "America/Toronto"), ("ES", "Madrid", "Europe/Madrid"),
-          ("AU", "Melbourne", "Australia/Melbourne"), ("BR", "São Paulo", "America/Sao_Paulo")]
-TAGS = ["gifting-list", "spring-launch", "ugc", "top-performer", "needs-rates", "long-term",
-        "video-first", "french-market"]
+FIRST = [
+    "Ava",
+    "Noah",
+    "Léa",
+    "Mateo",
+    "Zoe",
+    "Kai",
+    "Amara",
+    "Lucas",
+    "Chloé",
+    "Ravi",
+    "Ines",
+    "Theo",
+    "Priya",
+    "Jonas",
+    "Maya",
+    "Elijah",
+    "Sofia",
+    "Hugo",
+    "Aisha",
+    "Leo",
+    "Nina",
+    "Omar",
+    "Camille",
+    "Yuki",
+    "Marta",
+    "Felix",
+    "Jade",
+    "Diego",
+    "Hana",
+    "Sami",
+]
+LAST = [
+    "Martin",
+    "Nguyen",
+    "Dubois",
+    "Garcia",
+    "Kim",
+    "Okafor",
+    "Rossi",
+    "Silva",
+    "Bernard",
+    "Patel",
+    "Moreau",
+    "Schmidt",
+    "Lopez",
+    "Haddad",
+    "Laurent",
+    "Cohen",
+    "Fischer",
+    "Ali",
+]
+NICHES = [
+    "skincare",
+    "makeup",
+    "wellness",
+    "fitness",
+    "sustainability",
+    "fashion",
+    "travel",
+    "parenting",
+    "food",
+    "tech",
+    "haircare",
+    "mens grooming",
+]
+CITIES = [
+    ("US", "Austin", "America/Chicago"),
+    ("US", "Brooklyn", "America/New_York"),
+    ("FR", "Lyon", "Europe/Paris"),
+    ("FR", "Paris", "Europe/Paris"),
+    ("GB", "Manchester", "Europe/London"),
+    ("DE", "Berlin", "Europe/Berlin"),
+    ("CA", "Toronto", "America/Toronto"),
+    ("ES", "Madrid", "Europe/Madrid"),
+    ("AU", "Melbourne", "Australia/Melbourne"),
+    ("BR", "São Paulo", "America/Sao_Paulo"),
+]
+TAGS = [
+    "gifting-list",
+    "spring-launch",
+    "ugc",
+    "top-performer",
+    "needs-rates",
+    "long-term",
+    "video-first",
+    "french-market",
+]
 NOTES = [
     "Prefers briefs with clear do and don't lists; turned around drafts in two days last time.",
     "Asked about usage rights before anything else, so put the window in the first e-mail.",
@@ -46,9 +120,15 @@ NOTES = [
     "Agent handles rates, loop @maya in on any offer.",
     "Sensitive skin, only send the fragrance-free range.",
 ]
-PLATFORM_WEIGHTS = [(Platform.INSTAGRAM, 5), (Platform.TIKTOK, 4), (Platform.YOUTUBE, 2),
-                    (Platform.PINTEREST, 1), (Platform.TWITCH, 1), (Platform.BLOG, 1),
-                    (Platform.PODCAST, 1)]
+PLATFORM_WEIGHTS = [
+    (Platform.INSTAGRAM, 5),
+    (Platform.TIKTOK, 4),
+    (Platform.YOUTUBE, 2),
+    (Platform.PINTEREST, 1),
+    (Platform.TWITCH, 1),
+    (Platform.BLOG, 1),
+    (Platform.PODCAST, 1),
+]
 
 
 def _followers(rng: random.Random) -> int:
@@ -92,18 +172,30 @@ def build_demo(creators: int = 60, seed: int = 7) -> Workspace:
             workspace=workspace, user=users[email], defaults={"role": role}
         )
     CustomField.objects.update_or_create(
-        workspace=workspace, key="skin_type",
-        defaults={"label": "Skin type", "field_type": FieldType.CHOICE,
-                  "choices": ["dry", "oily", "combination", "sensitive"], "position": 1},
+        workspace=workspace,
+        key="skin_type",
+        defaults={
+            "label": "Skin type",
+            "field_type": FieldType.CHOICE,
+            "choices": ["dry", "oily", "combination", "sensitive"],
+            "position": 1,
+        },
     )
     CustomField.objects.update_or_create(
-        workspace=workspace, key="media_kit",
+        workspace=workspace,
+        key="media_kit",
         defaults={"label": "Media kit", "field_type": FieldType.URL, "position": 2},
     )
     managers = [users["maya@demo.rapport.test"], users["sam@demo.rapport.test"]]
-    stages = [Stage.DISCOVERED] * 4 + [Stage.QUALIFIED] * 3 + [Stage.CONTACTED] * 3 + [
-        Stage.NEGOTIATING] * 2 + [Stage.ACTIVE] * 4 + [Stage.ADVOCATE] * 2 + [
-        Stage.PAUSED, Stage.DECLINED]
+    stages = (
+        [Stage.DISCOVERED] * 4
+        + [Stage.QUALIFIED] * 3
+        + [Stage.CONTACTED] * 3
+        + [Stage.NEGOTIATING] * 2
+        + [Stage.ACTIVE] * 4
+        + [Stage.ADVOCATE] * 2
+        + [Stage.PAUSED, Stage.DECLINED]
+    )
     platforms = [p for p, weight in PLATFORM_WEIGHTS for _ in range(weight)]
     used: set[str] = set()
     for index in range(creators):
@@ -140,21 +232,38 @@ def build_demo(creators: int = 60, seed: int = 7) -> Workspace:
             niches=rng.sample(NICHES, k=2),
             pronouns=rng.choice(["", "", "she/her", "he/him", "they/them"]),
             custom_fields={"skin_type": rng.choice(["dry", "oily", "combination", "sensitive"])},
-            audience={"age_bands": {"18-24": 38, "25-34": 41, "35-44": 14, "45+": 7},
-                      "gender": {"female": 72, "male": 25, "other": 3},
-                      "countries": {country: 55, "US": 20}},
-            rate_card=[{"platform": accounts[0].platform, "deliverable": "post",
-                        "amount": str(rng.randrange(150, 4000, 50)), "currency": "USD"}],
+            audience={
+                "age_bands": {"18-24": 38, "25-34": 41, "35-44": 14, "45+": 7},
+                "gender": {"female": 72, "male": 25, "other": 3},
+                "countries": {country: 55, "US": 20},
+            },
+            rate_card=[
+                {
+                    "platform": accounts[0].platform,
+                    "deliverable": "post",
+                    "amount": str(rng.randrange(150, 4000, 50)),
+                    "currency": "USD",
+                }
+            ],
         )
         stage = rng.choice(stages)
         if stage != Stage.DISCOVERED:
-            change_stage(creator=creator, actor=rng.choice(managers), stage=stage,
-                         reason=rng.choice(["Replied to outreach", "Good fit for spring launch",
-                                            "Rates agreed", ""]))
+            change_stage(
+                creator=creator,
+                actor=rng.choice(managers),
+                stage=stage,
+                reason=rng.choice(
+                    ["Replied to outreach", "Good fit for spring launch", "Rates agreed", ""]
+                ),
+            )
         if rng.random() < 0.5:
             add_note(creator=creator, author=rng.choice(managers), body=rng.choice(NOTES))
     dnc = Creator.objects.filter(workspace=workspace).order_by("id").last()
     if dnc is not None:
-        change_stage(creator=dnc, actor=owner, stage=Stage.DO_NOT_CONTACT,
-                     reason="Asked not to be contacted about paid work.")
+        change_stage(
+            creator=dnc,
+            actor=owner,
+            stage=Stage.DO_NOT_CONTACT,
+            reason="Asked not to be contacted about paid work.",
+        )
     return workspace

@@ -82,7 +82,9 @@ class Creator(models.Model):
         _("audience"),
         default=dict,
         blank=True,
-        help_text=_('{"age_bands": {"18-24": 40}, "gender": {"female": 70}, "countries": {"US": 50}}'),
+        help_text=_(
+            '{"age_bands": {"18-24": 40}, "gender": {"female": 70}, "countries": {"US": 50}}'
+        ),
     )
     preferences = models.JSONField(
         _("preferences"),
@@ -94,8 +96,9 @@ class Creator(models.Model):
         _("rate card"),
         default=list,
         blank=True,
-        help_text=_('[{"platform": "instagram", "deliverable": "reel", "amount": "800", '
-                    '"currency": "USD"}]'),
+        help_text=_(
+            '[{"platform": "instagram", "deliverable": "reel", "amount": "800", "currency": "USD"}]'
+        ),
     )
     shipping_address = models.TextField(_("shipping address"), blank=True)
     tax_details = models.TextField(_("tax details"), blank=True)
@@ -107,7 +110,7 @@ class Creator(models.Model):
         related_name="owned_creators",
         verbose_name=_("owner"),
     )
-    tags = models.ManyToManyField("Tag", blank=True, related_name="creators", through="CreatorTag")
+    tags: models.ManyToManyField[Tag, CreatorTag] = models.ManyToManyField("Tag", blank=True, related_name="creators", through="CreatorTag")
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVERED
@@ -217,12 +220,17 @@ class Tag(models.Model):
 
 
 class CreatorTag(models.Model):
+    """A tag on a creator (the explicit through table, so both directions are indexed)."""
+
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["creator", "tag"], name="tag_once")]
         indexes = [models.Index(fields=["tag", "creator"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.creator_id}"
 
 
 class FieldType(models.TextChoices):
@@ -290,3 +298,74 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Imports (owned by the import/export work) ---
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Choose columns")
+    CHECKING = "checking", _("Checking rows")
+    CHECKED = "checked", _("Ready to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class OnDuplicate(models.TextChoices):
+    """What an import does with a row that matches an existing creator."""
+
+    SKIP = "skip", _("Skip the row")
+    UPDATE = "update", _("Update the existing creator")
+    CREATE = "create", _("Add a new creator anyway")
+
+
+class ImportJob(models.Model):
+    """A spreadsheet of creators being imported: the file, its column mapping, and the outcome.
+
+    The counters hold what the rows would do after the check and what they did after the commit.
+    ``issues`` lists every row that is not imported, as ``{"row", "column", "message", "kind"}``
+    with kind ``error`` or ``skip``.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_format = models.CharField(max_length=4)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    headers = models.JSONField(default=list)
+    sample = models.JSONField(default=list, help_text=_("The first rows, to help map columns."))
+    mapping = models.JSONField(default=list, help_text=_("The field for each column, or ''."))
+    on_duplicate = models.CharField(
+        _("duplicates"), max_length=8, choices=OnDuplicate.choices, default=OnDuplicate.SKIP
+    )
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default="mapping")
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)

@@ -23,11 +23,12 @@ from rapport.creators.models import (
     CustomField,
     FieldType,
     Platform,
+    SavedView,
     SocialAccount,
     Stage,
     Tier,
 )
-from rapport.workspaces.models import Workspace
+from rapport.workspaces.models import AuditEvent, User, Workspace
 
 # Columns the list can show and sort by: key -> (label, order_by field).
 COLUMNS: dict[str, tuple[Any, str]] = {
@@ -45,8 +46,16 @@ COLUMNS: dict[str, tuple[Any, str]] = {
     "created": (gettext_lazy("Added"), "created_at"),
     "updated": (gettext_lazy("Updated"), "updated_at"),
 }
-DEFAULT_COLUMNS = ["name", "stage", "tier", "followers", "engagement_rate", "platforms", "owner",
-                   "tags"]
+DEFAULT_COLUMNS = [
+    "name",
+    "stage",
+    "tier",
+    "followers",
+    "engagement_rate",
+    "platforms",
+    "owner",
+    "tags",
+]
 MULTI = ("stage", "tier", "tag", "platform", "owner", "country", "language", "col")
 
 
@@ -77,8 +86,10 @@ class CreatorFilters:
     @classmethod
     def from_params(cls, params: Any) -> CreatorFilters:
         """Read filters from a QueryDict or a plain dict; a bad value raises ValidationError."""
-        get_list = params.getlist if hasattr(params, "getlist") else (
-            lambda k: v if isinstance(v := params.get(k, []), list) else [v]
+        get_list = (
+            params.getlist
+            if hasattr(params, "getlist")
+            else (lambda k: v if isinstance(v := params.get(k, []), list) else [v])
         )
         errors: dict[str, str] = {}
         result = cls()
@@ -86,8 +97,11 @@ class CreatorFilters:
             values = [str(v).strip() for v in get_list(name) if str(v).strip()]
             values = [part for v in values for part in v.split(",") if part]
             setattr(result, name, values)
-        for name, allowed in (("stage", Stage.values), ("tier", Tier.values),
-                              ("platform", Platform.values)):
+        for name, allowed in (
+            ("stage", Stage.values),
+            ("tier", Tier.values),
+            ("platform", Platform.values),
+        ):
             bad = [v for v in getattr(result, name) if v not in allowed]
             if bad:
                 errors[name] = _("Unknown value: %(v)s.") % {"v": ", ".join(bad)}
@@ -199,9 +213,7 @@ def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet
     if filters.platform:
         qs = qs.filter(
             Exists(
-                SocialAccount.objects.filter(
-                    creator=OuterRef("pk"), platform__in=filters.platform
-                )
+                SocialAccount.objects.filter(creator=OuterRef("pk"), platform__in=filters.platform)
             )
         )
     if filters.tag:
@@ -217,13 +229,15 @@ def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet
             )
     if filters.custom:
         definitions = {
-            f.key: f for f in CustomField.objects.filter(workspace=workspace, key__in=filters.custom)
+            f.key: f
+            for f in CustomField.objects.filter(workspace=workspace, key__in=filters.custom)
         }
         for key, value in filters.custom.items():
             definition = definitions.get(key)
             if definition is None:
-                raise ValidationError({f"cf.{key}": _("There is no custom field “%(k)s”.") % {
-                    "k": key}})
+                raise ValidationError(
+                    {f"cf.{key}": _("There is no custom field “%(k)s”.") % {"k": key}}
+                )
             if definition.field_type == FieldType.MULTI_CHOICE:
                 qs = qs.filter(**{f"custom_fields__{key}__icontains": f'"{value}"'})
             elif definition.field_type == FieldType.NUMBER:
@@ -259,3 +273,47 @@ def creator_for(workspace: Workspace, pk: int, *, include_deleted: bool = False)
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
     return get_object_or_404(qs.select_related("owner", "workspace"), pk=pk)
+
+
+def possible_owners(workspace: Workspace) -> QuerySet[User]:
+    """The members of the workspace, who may own creators."""
+    return User.objects.filter(memberships__workspace=workspace).order_by("name", "email")
+
+
+def countries_in_use(workspace: Workspace) -> list[str]:
+    """The distinct countries of the workspace's creators (an indexed scan)."""
+    return list(
+        Creator.objects.filter(workspace=workspace)
+        .exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def saved_views_for(workspace: Workspace, user: User) -> QuerySet[SavedView]:
+    """The member's own saved views and those shared with the workspace."""
+    return (
+        SavedView.objects.filter(workspace=workspace)
+        .filter(Q(owner=user) | Q(shared=True))
+        .select_related("owner")
+    )
+
+
+# Groups of audit kinds a creator's timeline can be narrowed to.
+TIMELINE_KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "stage": (gettext_lazy("Stage changes"), ("creator.stage_changed",)),
+    "notes": (gettext_lazy("Notes"), ("note.added",)),
+    "changes": (
+        gettext_lazy("Profile changes"),
+        ("creator.updated", "creator.tags_changed", "account.saved", "account.deleted"),
+    ),
+}
+
+
+def creator_timeline(creator: Creator, kind: str = "") -> QuerySet[AuditEvent]:
+    """The creator's audit events, newest first, optionally one group of ``TIMELINE_KINDS``."""
+    events = AuditEvent.objects.filter(workspace_id=creator.workspace_id, creator=creator)
+    if kind in TIMELINE_KINDS:
+        events = events.filter(kind__in=TIMELINE_KINDS[kind][1])
+    return events.select_related("actor")

@@ -148,13 +148,14 @@ def clean_custom_value(definition: CustomField, value: Any) -> Any:
             return text
         return str(value)
     except (ValueError, ArithmeticError):
-        expected = {
+        expected_by_type: dict[str, str] = {
             FieldType.NUMBER: _("a number"),
             FieldType.DATE: _("a date (YYYY-MM-DD)"),
             FieldType.CHOICE: _("one of: %(c)s") % {"c": ", ".join(definition.choices)},
             FieldType.MULTI_CHOICE: _("some of: %(c)s") % {"c": ", ".join(definition.choices)},
             FieldType.URL: _("a web address starting with http:// or https://"),
-        }.get(kind, _("text"))
+        }
+        expected = expected_by_type.get(str(kind), _("text"))
         raise ValidationError(
             {key: _("“%(v)s” is not %(expected)s.") % {"v": value, "expected": expected}}
         ) from None
@@ -685,3 +686,301 @@ def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[
 
 
 # --- Merging two creators (owned by the workspace/merge work) ---
+
+# Profile fields a merge fills on the kept creator when it has no value of its own.
+MERGE_FILLED_FIELDS = tuple(f for f in (*PROFILE_FIELDS, *PRIVATE_FIELDS) if f != "custom_fields")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value in ("", [], {})
+
+
+def _unique_field_sets(model: Any, field_name: str) -> list[tuple[str, ...]]:
+    """The uniqueness rules of ``model`` that involve ``field_name`` (unconditional ones)."""
+    from django.db.models import UniqueConstraint
+
+    field = model._meta.get_field(field_name)
+    sets: list[tuple[str, ...]] = [(field_name,)] if field.unique else []
+    sets += [tuple(t) for t in model._meta.unique_together if field_name in t]
+    sets += [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.condition is None and field_name in c.fields
+    ]
+    return sets
+
+
+def _is_link_table(model: Any) -> bool:
+    """A row that only links two records (a tag on a creator): a repeat of it carries nothing."""
+    return all(f.primary_key or f.is_relation for f in model._meta.concrete_fields)
+
+
+def _move_related(keep: Creator, merge: Creator) -> dict[str, int]:
+    """Point every row that refers to ``merge`` at ``keep``, whatever model it belongs to.
+
+    Relations are found through ``Creator._meta`` so that models added later follow. A row that
+    would repeat one of ``keep``'s under a uniqueness rule is dropped when it only links records
+    (the same tag twice); otherwise the merge is refused, since information would be lost.
+    """
+    from django.db import IntegrityError
+
+    moved: dict[str, int] = {}
+    for rel in Creator._meta.related_objects:
+        if rel.many_to_many:
+            model = rel.through  # type: ignore[attr-defined]
+            field_name = rel.field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+        else:
+            model = rel.related_model
+            field_name = rel.field.name
+        rows = model._base_manager.filter(**{field_name: merge})
+        for unique in _unique_field_sets(model, field_name):
+            others = [f for f in unique if f != field_name]
+            kept = model._base_manager.filter(**{field_name: keep})
+            clashing = rows
+            if others:
+                clashing = rows.filter(
+                    **{f"{others[0]}__in": kept.values_list(others[0], flat=True)}
+                )
+                taken = set(kept.values_list(*others))
+                clash_ids = [
+                    pk
+                    for pk, *values in clashing.values_list("pk", *others)
+                    if tuple(values) in taken
+                ]
+                clashing = rows.filter(pk__in=clash_ids)
+            elif not kept.exists():
+                continue
+            if not clashing.exists():
+                continue
+            if not _is_link_table(model):
+                raise ValidationError(
+                    _("Both creators have a %(what)s that cannot be combined; resolve it first.")
+                    % {"what": model._meta.verbose_name}
+                )
+            clashing.delete()
+        try:
+            with transaction.atomic():
+                count = rows.update(**{field_name: keep})
+        except IntegrityError:
+            raise ValidationError(
+                _("Both creators have a %(what)s that cannot be combined; resolve it first.")
+                % {"what": model._meta.verbose_name}
+            ) from None
+        if count:
+            moved[str(model._meta.verbose_name_plural)] = count
+    return moved
+
+
+@transaction.atomic
+def merge_creators(
+    *, workspace: Workspace, actor: User | None, keep: Creator, merge: Creator
+) -> Creator:
+    """Merge the duplicate ``merge`` into ``keep`` and move ``merge`` to the bin.
+
+    Every related record (e-mails, social accounts, tags, notes, timeline events, and whatever
+    later models point at a creator) moves to ``keep``; ``keep``'s empty fields are filled from
+    ``merge``; a do-not-contact on either record is kept. Both histories stay on ``keep``'s
+    timeline, and the binned record's own timeline says where it went.
+    """
+    if keep.pk == merge.pk:
+        raise ValidationError(_("Pick two different creators to merge."))
+    locked = {
+        c.pk: c
+        for c in Creator.objects.select_for_update().filter(
+            workspace=workspace, deleted_at__isnull=True, pk__in=[keep.pk, merge.pk]
+        )
+    }
+    if len(locked) != 2:
+        raise ValidationError(_("Both creators must be live creators of this workspace."))
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    fills = {
+        name: getattr(merge, name)
+        for name in MERGE_FILLED_FIELDS
+        if _empty(getattr(keep, name)) and not _empty(getattr(merge, name))
+    }
+    custom = {**merge.custom_fields, **keep.custom_fields}
+    if custom != keep.custom_fields:
+        fills["custom_fields"] = custom
+    if (
+        keep.owner_id is None
+        and merge.owner_id is not None
+        and Membership.objects.filter(workspace=workspace, user_id=merge.owner_id).exists()
+    ):
+        fills["owner"] = merge.owner
+    if keep.emails.exists():
+        merge.emails.update(is_primary=False)
+    moved = _move_related(keep, merge)
+    merge.deleted_at = timezone.now()
+    merge.save(update_fields=["deleted_at", "updated_at"])
+    reason = _("Merged with %(name)s (#%(id)s)") % {"name": merge.name, "id": merge.pk}
+    if fills:
+        update_creator(creator=keep, actor=actor, reason=reason, **fills)
+    if merge.is_do_not_contact and not keep.is_do_not_contact:
+        change_stage(
+            creator=keep,
+            actor=actor,
+            stage=Stage.DO_NOT_CONTACT,
+            reason=merge.do_not_contact_reason or reason,
+        )
+    refresh_derived(keep)
+    record(
+        workspace=workspace,
+        actor=actor,
+        kind="creator.merged",
+        summary=_("%(other)s (#%(id)s) merged into this creator")
+        % {"other": merge.name, "id": merge.pk},
+        obj=keep,
+        creator=keep,
+        changes={"merged_creator": (None, merge.pk), "moved": (None, moved)},
+    )
+    record(
+        workspace=workspace,
+        actor=actor,
+        kind="creator.merged_away",
+        summary=_("Merged into %(name)s (#%(id)s) and moved to the bin")
+        % {"name": keep.name, "id": keep.pk},
+        obj=merge,
+        creator=merge,
+        changes={"merged_into": (None, keep.pk)},
+    )
+    return keep
+
+
+# --- Custom field definitions (owned by the workspace/merge work) ---
+
+CUSTOM_FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+CHOICE_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE)
+
+
+def _creators_using(custom_field: CustomField, choice: str | None = None) -> Any:
+    """Creators that hold a value for the field (or that choice of it)."""
+    scope = Creator.objects.filter(workspace=custom_field.workspace)
+    key = custom_field.key
+    if choice is None:
+        return scope.filter(custom_fields__has_key=key)
+    if custom_field.field_type == FieldType.MULTI_CHOICE:
+        return scope.filter(**{f"custom_fields__{key}__icontains": f'"{choice}"'})
+    return scope.filter(**{f"custom_fields__{key}": choice})
+
+
+def _clean_choices(field_type: str, choices: Sequence[str]) -> list[str]:
+    if field_type not in CHOICE_TYPES:
+        return []
+    cleaned: list[str] = []
+    for raw in choices:
+        choice = str(raw).strip()
+        if "," in choice:
+            raise ValidationError(
+                {"choices": _("A choice cannot contain a comma: “%(c)s”.") % {"c": choice}}
+            )
+        if choice and choice not in cleaned:
+            cleaned.append(choice[:100])
+    if not cleaned:
+        raise ValidationError({"choices": _("Give at least one choice.")})
+    return cleaned
+
+
+@transaction.atomic
+def save_custom_field(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    label: str,
+    field_type: str,
+    key: str = "",
+    choices: Sequence[str] = (),
+    custom_field: CustomField | None = None,
+) -> CustomField:
+    """Add a custom field for the workspace's creators, or change one's label and choices.
+
+    A field's key and type are fixed once it exists (creators' values depend on them), and a
+    choice still used by a creator cannot be removed.
+    """
+    from django.utils.text import slugify
+
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": _("Give the field a label.")})
+    if field_type not in FieldType.values:
+        raise ValidationError({"field_type": _("Unknown type “%(t)s”.") % {"t": field_type}})
+    cleaned_choices = _clean_choices(field_type, choices)
+    if custom_field is None:
+        key = (key.strip() or slugify(label).replace("-", "_"))[:50]
+        if not CUSTOM_FIELD_KEY_RE.match(key):
+            raise ValidationError(
+                {"key": _("Start with a letter; use lowercase letters, digits and underscores.")}
+            )
+        if CustomField.objects.filter(workspace=workspace, key=key).exists():
+            raise ValidationError(
+                {"key": _("Another field already uses the key “%(k)s”.") % {"k": key}}
+            )
+        last = CustomField.objects.filter(workspace=workspace).order_by("-position").first()
+        custom_field = CustomField.objects.create(
+            workspace=workspace,
+            key=key,
+            label=label[:100],
+            field_type=field_type,
+            choices=cleaned_choices,
+            position=(last.position + 1) if last else 0,
+        )
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="settings.custom_field_added",
+            summary=_("Custom field “%(label)s” added") % {"label": label},
+            obj=custom_field,
+            changes={"custom_field": (None, f"{key} ({field_type})")},
+        )
+        return custom_field
+    if key and key != custom_field.key:
+        raise ValidationError({"key": _("The key of an existing field cannot change.")})
+    if field_type != custom_field.field_type:
+        raise ValidationError({"field_type": _("The type of an existing field cannot change.")})
+    for dropped in set(custom_field.choices) - set(cleaned_choices):
+        in_use = _creators_using(custom_field, dropped).count()
+        if in_use:
+            raise ValidationError(
+                {
+                    "choices": _(
+                        "“%(c)s” is still the value of %(n)s creator(s); change them first."
+                    )
+                    % {"c": dropped, "n": in_use}
+                }
+            )
+    changes = diff(custom_field, {"label": label[:100], "choices": cleaned_choices})
+    if changes:
+        custom_field.label, custom_field.choices = label[:100], cleaned_choices
+        custom_field.save(update_fields=["label", "choices"])
+        record(
+            workspace=workspace,
+            actor=actor,
+            kind="settings.custom_field_changed",
+            summary=_("Custom field “%(label)s” changed") % {"label": label},
+            obj=custom_field,
+            changes=changes,
+        )
+    return custom_field
+
+
+@transaction.atomic
+def delete_custom_field(
+    *, workspace: Workspace, actor: User | None, custom_field: CustomField
+) -> int:
+    """Remove a custom field and its values from every creator; returns how many were cleared."""
+    key = custom_field.key
+    cleared = []
+    for creator in _creators_using(custom_field).only("pk", "custom_fields").iterator(1000):
+        creator.custom_fields.pop(key, None)
+        cleared.append(creator)
+    Creator.objects.bulk_update(cleared, ["custom_fields"], batch_size=1000)
+    record(
+        workspace=workspace,
+        actor=actor,
+        kind="settings.custom_field_removed",
+        summary=_("Custom field “%(label)s” removed (values cleared on %(n)s creators)")
+        % {"label": custom_field.label, "n": len(cleared)},
+        obj=custom_field,
+        changes={"custom_field": (f"{key} ({custom_field.field_type})", None)},
+    )
+    custom_field.delete()
+    return len(cleared)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from rapport.creators.models import Platform, Tier
 
 # Host (without "www." / "m.") to platform.
-_HOSTS = {
+_HOSTS: dict[str, str] = {
     "instagram.com": Platform.INSTAGRAM,
     "instagr.am": Platform.INSTAGRAM,
     "tiktok.com": Platform.TIKTOK,
@@ -25,7 +25,7 @@ _HOSTS = {
 }
 
 # Canonical profile URL per platform, from a handle.
-_PROFILE_URL = {
+_PROFILE_URL: dict[str, str] = {
     Platform.INSTAGRAM: "https://instagram.com/{}",
     Platform.TIKTOK: "https://tiktok.com/@{}",
     Platform.YOUTUBE: "https://youtube.com/@{}",

@@ -11,7 +11,7 @@ from rapport.workspaces.roles import Role
 PASSWORD = "correct-horse-battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -21,12 +21,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
-            self.save()
+            obj.save()
 
 
-class WorkspaceFactory(factory.django.DjangoModelFactory):
+class WorkspaceFactory(factory.django.DjangoModelFactory[Workspace]):
     class Meta:
         model = Workspace
 
@@ -34,7 +34,7 @@ class WorkspaceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"brand-{n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -43,7 +43,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.MANAGER
 
 
-class CreatorFactory(factory.django.DjangoModelFactory):
+class CreatorFactory(factory.django.DjangoModelFactory[Creator]):
     class Meta:
         model = Creator
 
@@ -51,7 +51,7 @@ class CreatorFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
 
 
-class CreatorEmailFactory(factory.django.DjangoModelFactory):
+class CreatorEmailFactory(factory.django.DjangoModelFactory[CreatorEmail]):
     class Meta:
         model = CreatorEmail
 
@@ -61,7 +61,7 @@ class CreatorEmailFactory(factory.django.DjangoModelFactory):
     is_primary = True
 
 
-class SocialAccountFactory(factory.django.DjangoModelFactory):
+class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
     class Meta:
         model = SocialAccount
 
@@ -72,7 +72,7 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
     followers = 12_000
 
 
-class TagFactory(factory.django.DjangoModelFactory):
+class TagFactory(factory.django.DjangoModelFactory[Tag]):
     class Meta:
         model = Tag
 

@@ -1,0 +1,212 @@
+"""API for the token's workspace: its settings, its members, invitations, and who the token is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.schemas import ErrorOut, FieldErrorsOut
+from rapport.creators.models import CustomField, FieldType
+from rapport.creators.services import delete_custom_field, save_custom_field
+from rapport.workspaces import queries, services
+from rapport.workspaces.models import ErDenominator, Workspace
+from rapport.workspaces.roles import Perm, Role
+
+router = Router(tags=["workspace"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
+
+
+class WorkspaceOut(Schema):
+    slug: str
+    name: str
+    country: str
+    default_currency: str
+    er_denominator: ErDenominator
+    tier_thresholds: dict[str, int]
+    sla_policy: dict[str, int]
+
+
+class SettingsPatch(Schema):
+    """Only the settings given change; thresholds and service levels may be given in part."""
+
+    name: str | None = None
+    country: str | None = None
+    default_currency: str | None = None
+    er_denominator: str | None = None
+    tier_thresholds: dict[str, Any] | None = None
+    sla_policy: dict[str, Any] | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    email: str
+    name: str
+    role: Role
+    joined_at: dt.datetime
+
+
+class InvitationIn(Schema):
+    email: str
+    role: str = Role.VIEWER
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: Role
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    time_zone: str
+    language: str
+    workspace: str
+    member_role: Role
+    token_role: Role
+
+
+class CustomFieldIn(Schema):
+    label: str
+    field_type: FieldType
+    key: str = ""
+    choices: list[str] = []
+
+
+class CustomFieldPatch(Schema):
+    label: str | None = None
+    choices: list[str] | None = None
+
+
+class CustomFieldOut(Schema):
+    key: str
+    label: str
+    field_type: FieldType
+    choices: list[str]
+    position: int
+
+
+@router.get("", response={200: WorkspaceOut, **ERRORS}, summary="The workspace and its settings")
+def get_workspace(request: HttpRequest) -> Workspace:
+    require_perm(request, Perm.VIEW)
+    return workspace_of(request)
+
+
+@router.patch(
+    "", response={200: WorkspaceOut, **ERRORS}, summary="Change the workspace's settings (owners)"
+)
+def patch_workspace(request: HttpRequest, payload: SettingsPatch) -> Workspace:
+    require_perm(request, Perm.MANAGE_WORKSPACE)
+    return services.update_workspace_settings(
+        workspace=workspace_of(request),
+        actor=token_of(request).user,
+        **payload.dict(exclude_unset=True),
+    )
+
+
+@router.get(
+    "/members", response={200: list[MemberOut], **ERRORS}, summary="The workspace's members"
+)
+def list_members(request: HttpRequest) -> list[dict[str, Any]]:
+    require_perm(request, Perm.VIEW)
+    return [
+        {
+            "id": m.pk,
+            "email": m.user.email,
+            "name": m.user.name,
+            "role": m.role,
+            "joined_at": m.created_at,
+        }
+        for m in queries.members(workspace_of(request))
+    ]
+
+
+@router.post(
+    "/invitations",
+    response={201: InvitationOut, **ERRORS},
+    summary="Invite someone by e-mail (owners)",
+)
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status:
+    require_perm(request, Perm.MANAGE_WORKSPACE)
+    invitation = services.invite(
+        workspace=workspace_of(request),
+        inviter=token_of(request).user,
+        email=payload.email,
+        role=payload.role,
+    )
+    return Status(201, invitation)
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Who this token acts as")
+def me(request: HttpRequest) -> dict[str, Any]:
+    token = token_of(request)
+    membership = services.membership_for(token.user, token.workspace.slug)
+    return {
+        "email": token.user.email,
+        "name": token.user.name,
+        "time_zone": token.user.time_zone,
+        "language": token.user.language,
+        "workspace": token.workspace.slug,
+        "member_role": membership.role,
+        "token_role": token.role,
+    }
+
+
+def _custom_field(request: HttpRequest, key: str) -> CustomField:
+    return get_object_or_404(CustomField, workspace=workspace_of(request), key=key)
+
+
+@router.post(
+    "/custom-fields",
+    response={201: CustomFieldOut, **ERRORS},
+    summary="Add a custom field for creators (owners)",
+)
+def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status:
+    require_perm(request, Perm.MANAGE_WORKSPACE)
+    field = save_custom_field(
+        workspace=workspace_of(request),
+        actor=token_of(request).user,
+        **payload.dict(),
+    )
+    return Status(201, field)
+
+
+@router.patch(
+    "/custom-fields/{key}",
+    response={200: CustomFieldOut, **ERRORS},
+    summary="Change a custom field's label or choices (owners)",
+)
+def patch_custom_field(request: HttpRequest, key: str, payload: CustomFieldPatch) -> CustomField:
+    require_perm(request, Perm.MANAGE_WORKSPACE)
+    field = _custom_field(request, key)
+    return save_custom_field(
+        workspace=workspace_of(request),
+        actor=token_of(request).user,
+        custom_field=field,
+        label=payload.label if payload.label is not None else field.label,
+        field_type=field.field_type,
+        choices=payload.choices if payload.choices is not None else field.choices,
+    )
+
+
+@router.delete(
+    "/custom-fields/{key}",
+    response={204: None, **ERRORS},
+    summary="Remove a custom field and every creator's value for it (owners)",
+)
+def remove_custom_field(request: HttpRequest, key: str) -> Status:
+    require_perm(request, Perm.MANAGE_WORKSPACE)
+    delete_custom_field(
+        workspace=workspace_of(request),
+        actor=token_of(request).user,
+        custom_field=_custom_field(request, key),
+    )
+    return Status(204, None)

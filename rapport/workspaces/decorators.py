@@ -15,7 +15,9 @@ from rapport.workspaces.services import membership_for
 View = Callable[..., HttpResponse]
 
 
-def workspace_view(perm: str | None = None, *, write_perm: str | None = None) -> Callable[[View], View]:
+def workspace_view(
+    perm: str | None = None, *, write_perm: str | None = None
+) -> Callable[[View], View]:
     """Resolve ``ws`` (the slug in the URL) to the member's workspace, else 404.
 
     ``perm`` is needed for any request; ``write_perm`` additionally for POST, PUT, PATCH and DELETE.
@@ -32,8 +34,10 @@ def workspace_view(perm: str | None = None, *, write_perm: str | None = None) ->
             request.session["workspace"] = ws
             if perm and not membership.can(perm):
                 raise DjangoPermissionDenied
-            if write_perm and request.method not in ("GET", "HEAD") and not membership.can(
+            if (
                 write_perm
+                and request.method not in ("GET", "HEAD")
+                and not membership.can(write_perm)
             ):
                 raise DjangoPermissionDenied
             return view(request, *args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zoneinfo
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -74,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -161,7 +161,9 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return (
-            self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
         )
 
 
@@ -197,8 +199,8 @@ class AuditEvent(models.Model):
     """One entry of the audit-and-activity log: who did what, with before and after values.
 
     Field changes carry ``changes`` as ``{field: [before, after]}``; domain events (a note, an
-    import, a merge) carry a ``kind`` and a readable ``summary``. Events about a creator point at it,
-    so its page shows them as a timeline.
+    import, a merge) carry a ``kind`` and a readable ``summary``. Events about a creator point at
+    it, so its page shows them as a timeline.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit_events")

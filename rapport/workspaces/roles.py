@@ -39,7 +39,6 @@ _GRANTS: dict[str, set[str]] = {
 }
 
 
-
 def role_allows(role: str, perm: str) -> bool:
     """Whether ``role`` grants ``perm``."""
     return perm in _GRANTS.get(role, set())

@@ -26,9 +26,13 @@ class Command(BaseCommand):
         argv = [
             "gunicorn",
             "rapport.wsgi:application",
-            "--bind", bind,
-            "--workers", str(workers),
-            "--access-logfile", "-",
-            "--timeout", "120",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606
