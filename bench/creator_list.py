@@ -41,12 +41,13 @@ PG_DATABASE = "rapport_bench"
 TARGET_MS = 150.0
 PAGE_SIZE = 50
 
-# Index candidates tried on the bench database with --candidates (see docs/operations/performance.md).
+# Index candidates tried on the bench database with --candidates (docs/operations/performance.md).
 # They are created with raw SQL because models and migrations belong to the creators app; when the
 # lead moves one into Creator.Meta.indexes, it is removed from here.
 _ALIVE = "WHERE deleted_at IS NULL"
 _BOTH = [
-    f"CREATE INDEX IF NOT EXISTS bench_alive_name ON creators_creator (workspace_id, name, id) {_ALIVE}",
+    "CREATE INDEX IF NOT EXISTS bench_alive_name ON creators_creator "
+    f"(workspace_id, name, id) {_ALIVE}",
     *(
         f"CREATE INDEX IF NOT EXISTS bench_alive_{column} ON creators_creator "
         f"(workspace_id, {column}, name, id) {_ALIVE}"
@@ -61,6 +62,11 @@ CANDIDATE_INDEXES: dict[str, list[str]] = {
         *_BOTH,
         "CREATE INDEX IF NOT EXISTS bench_search_trgm ON creators_creator "
         "USING gin (search_text gin_trgm_ops)",
+        # These two serve `languages @> '["fr"]'` and `custom_fields @> '{"k": "v"}'` only.
+        "CREATE INDEX IF NOT EXISTS bench_languages_gin ON creators_creator "
+        "USING gin (languages jsonb_path_ops)",
+        "CREATE INDEX IF NOT EXISTS bench_custom_gin ON creators_creator "
+        "USING gin (custom_fields jsonb_path_ops)",
     ],
 }
 
@@ -72,23 +78,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--creators", type=int, default=100_000, help="creators in the data set")
     parser.add_argument("--seed", type=int, default=42, help="random seed of the data set")
     parser.add_argument(
-        "--database", choices=["sqlite", "postgres", "both"], default="both",
+        "--database",
+        choices=["sqlite", "postgres", "both"],
+        default="both",
         help="which database to measure (default: both)",
     )
     parser.add_argument("--requests", type=int, default=20, help="measured requests per scenario")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per scenario")
     parser.add_argument(
-        "--target", choices=["page", "api", "both"], default="both",
+        "--target",
+        choices=["page", "api", "both"],
+        default="both",
         help="measure the list page, the endpoint or both",
     )
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--fresh", action="store_true", help="rebuild the SQLite data set")
     parser.add_argument(
-        "--explain", action="store_true",
+        "--explain",
+        action="store_true",
         help="print the plan of each scenario's slowest queries (EXPLAIN QUERY PLAN / ANALYZE)",
     )
     parser.add_argument(
-        "--candidates", action="store_true",
+        "--candidates",
+        action="store_true",
         help="create the candidate indexes of CANDIDATE_INDEXES first (else drop them)",
     )
     parser.add_argument("--pg-port", type=int, default=PG_PORT, help="throwaway cluster's port")
@@ -125,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             with throwaway_postgres(args.pg_port) as url:
                 results += run_child_process(args, database, {**env, "DATABASE_URL": url})
     print_table(results)
-    print(f"\nTotal time {time.monotonic() - started:.0f} s.")
+    print(f"\nTotal time {time.monotonic() - started:.0f} s; {load()} on {os.cpu_count()} CPUs.")
     slow = [r for r in results if r.get("p95") is not None and r["p95"] > TARGET_MS]
     if slow:
         print(f"{len(slow)} measurement(s) above the {TARGET_MS:.0f} ms p95 target (marked !).")
@@ -139,10 +151,26 @@ def run_child_process(
     with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR, delete=False) as handle:
         results_path = Path(handle.name)
     command = [
-        sys.executable, "-m", "bench.creator_list", "--child", "--database", database,
-        "--results", str(results_path), "--creators", str(args.creators), "--seed",
-        str(args.seed), "--requests", str(args.requests), "--warmup", str(args.warmup),
-        "--target", args.target, "--only", args.only,
+        sys.executable,
+        "-m",
+        "bench.creator_list",
+        "--child",
+        "--database",
+        database,
+        "--results",
+        str(results_path),
+        "--creators",
+        str(args.creators),
+        "--seed",
+        str(args.seed),
+        "--requests",
+        str(args.requests),
+        "--warmup",
+        str(args.warmup),
+        "--target",
+        args.target,
+        "--only",
+        args.only,
     ] + [f"--{flag}" for flag in ("fresh", "explain", "candidates") if getattr(args, flag)]
     print(f"\n== {database}")
     try:
@@ -198,8 +226,9 @@ def throwaway_postgres(port: int) -> Iterator[str]:
         shutil.chown(root, "postgres")
 
     def run(command: str) -> None:
-        argv = ["su", "postgres", "-s", "/bin/sh", "-c", command] if as_root else [
-            "sh", "-c", command]
+        argv = (
+            ["su", "postgres", "-s", "/bin/sh", "-c", command] if as_root else ["sh", "-c", command]
+        )
         subprocess.run(argv, check=True)
 
     data = root / "data"
@@ -213,8 +242,18 @@ def throwaway_postgres(port: int) -> Iterator[str]:
     )
     try:
         subprocess.run(
-            [str(bin_dir / "psql"), "-q", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-             "-c", f"CREATE DATABASE {PG_DATABASE}"],
+            [
+                str(bin_dir / "psql"),
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-c",
+                f"CREATE DATABASE {PG_DATABASE}",
+            ],
             check=True,
         )
         yield f"postgres://postgres@127.0.0.1:{port}/{PG_DATABASE}"
@@ -242,10 +281,16 @@ def run_child(args: argparse.Namespace) -> int:
     apply_candidates(connection, create=args.candidates)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"{connection.vendor} {database_version(connection)}, {os.cpu_count()} CPUs")
+    print(f"{connection.vendor} {database_version(connection)}, {os.cpu_count()} CPUs, {load()}")
     results = Bench(workspace, args).run()
     Path(args.results).write_text(json.dumps(results))
     return 0
+
+
+def load() -> str:
+    """The load average: other work on the machine inflates every figure."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def database_version(connection: Any) -> str:
@@ -346,16 +391,25 @@ class Bench:
             ("tags any", {"tag": [tags["ugc"], tags["ambassador"]], "tag_mode": "any"}),
             ("tags all", {"tag": [tags["gifting-list"], tags["spring-launch"]], "tag_mode": "all"}),
             ("owner + country", {"owner": str(manager.pk), "country": "FR"}),
-            ("followers + ER range", {"followers_min": "10k", "followers_max": "100k",
-                                      "er_min": "2", "er_max": "4"}),
+            (
+                "followers + ER range",
+                {"followers_min": "10k", "followers_max": "100k", "er_min": "2", "er_max": "4"},
+            ),
             ("search common word", {"q": "skincare"}),
             ("search rare handle", {"q": f"@{rare}"}),
             ("custom field", {"cf.skin_type": "oily"}),
             ("has e-mail = no", {"has_email": "no"}),
             ("language", {"language": "ja"}),
             ("sort followers desc", {"sort": "-followers"}),
-            ("combined + sort", {"stage": "contacted", "platform": "instagram", "country": "US",
-                                 "sort": "-followers"}),
+            (
+                "combined + sort",
+                {
+                    "stage": "contacted",
+                    "platform": "instagram",
+                    "country": "US",
+                    "sort": "-followers",
+                },
+            ),
         ]
 
     def run(self) -> list[dict[str, Any]]:
@@ -405,7 +459,9 @@ class Bench:
             elapsed = (time.perf_counter() - started) * 1000
         return elapsed, count, response
 
-    def measure(self, target: str, name: str, get: Callable[[str], Any], url: str) -> dict[str, Any]:
+    def measure(
+        self, target: str, name: str, get: Callable[[str], Any], url: str
+    ) -> dict[str, Any]:
         times, queries = [], []
         status = 200
         for position in range(self.args.warmup + self.args.requests):
@@ -423,7 +479,7 @@ class Bench:
         return result
 
     def cursor_walk(self, client: Any) -> dict[str, Any]:
-        """Follow ``next`` from the first page for warm-up + requests × 5 pages; time each page."""
+        """Follow ``next`` from the first page for warm-up + 5 * requests pages; time each page."""
         times, queries = [], []
         status, cursor, pages = 200, None, self.args.warmup + self.args.requests * 5
         for position in range(pages):
@@ -439,8 +495,9 @@ class Bench:
             cursor = response.json().get("next")
             if not cursor:
                 break
-        result = self.result("api", f"cursor walk ({len(times) + self.args.warmup} pages)",
-                             times, queries, status)
+        result = self.result(
+            "api", f"cursor walk ({len(times) + self.args.warmup} pages)", times, queries, status
+        )
         self.report(result, "/api/v1/creators?cursor=…")
         return result
 
@@ -462,8 +519,10 @@ class Bench:
         if result["status"] != 200:
             print(f"  {result['target']:4} {result['scenario']:24} HTTP {result['status']} {url}")
             return
-        print(f"  {result['target']:4} {result['scenario']:24} p50 {result['p50']:7.1f} ms  "
-              f"p95 {result['p95']:7.1f} ms  {result['queries']} queries")
+        print(
+            f"  {result['target']:4} {result['scenario']:24} p50 {result['p50']:7.1f} ms  "
+            f"p95 {result['p95']:7.1f} ms  {result['queries']} queries"
+        )
 
     def explain(self, get: Callable[[str], Any], url: str) -> None:
         """Print the plans of the request's three slowest queries."""
@@ -484,16 +543,21 @@ class Bench:
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
-    print(f"\n{'scenario':28} {'target':6} {'database':10} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'queries':>7}")
+    print(
+        f"\n{'scenario':28} {'target':6} {'database':10} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7}"
+    )
     for r in results:
         if r["status"] != 200:
-            print(f"{r['scenario']:28} {r['target']:6} {r['database']:10} "
-                  f"{'HTTP ' + str(r['status']):>17}")
+            print(
+                f"{r['scenario']:28} {r['target']:6} {r['database']:10} "
+                f"{'HTTP ' + str(r['status']):>17}"
+            )
             continue
         flag = " !" if r["p95"] > TARGET_MS else ""
-        print(f"{r['scenario']:28} {r['target']:6} {r['database']:10} {r['p50']:8.1f} "
-              f"{r['p95']:8.1f} {r['queries']:7}{flag}")
+        print(
+            f"{r['scenario']:28} {r['target']:6} {r['database']:10} {r['p50']:8.1f} "
+            f"{r['p95']:8.1f} {r['queries']:7}{flag}"
+        )
 
 
 if __name__ == "__main__":

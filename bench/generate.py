@@ -45,27 +45,168 @@ from rapport.workspaces.services import create_workspace
 BATCH = 5_000
 OWNER_EMAIL = "owner@bench.rapport.test"
 
-FIRST = (
-    "Ava Noah Léa Mateo Zoe Kai Amara Lucas Chloé Ravi Ines Theo Priya Jonas Maya Elijah Sofia "
-    "Hugo Aisha Leo Nina Omar Camille Yuki Marta Felix Jade Diego Hana Sami Emma Liam Olivia "
-    "Ethan Mia Arjun Fatima Louis Alice Jules Ana Pedro Julia Mohammed Sara Tom Clara Victor "
-    "Lina Nour Aiko Kenji Freya Oscar Elena Marco Giulia Anton Ingrid Rosa Tariq Ada Malik Iris"
-).split()
-LAST = (
-    "Martin Nguyen Dubois Garcia Kim Okafor Rossi Silva Bernard Patel Moreau Schmidt Lopez "
-    "Haddad Laurent Cohen Fischer Ali Smith Johnson Brown Müller Tanaka Sato Wang Li Chen "
-    "Kowalski Novak Jensen Larsen Andersson Costa Pereira Santos Romano Bianchi Dupont Leroy "
-    "Roux Fournier Weber Wagner Becker Hoffmann Singh Sharma Khan Ibrahim Mensah Diallo Adeyemi "
-    "Hernández Torres Ramírez Flores Ortiz Murphy Kelly Walsh"
-).split()
-NICHES = (
-    "skincare makeup wellness fitness sustainability fashion travel parenting food tech haircare "
-    "grooming gaming books music diy home pets outdoors finance"
-).split()
+FIRST = [
+    "Ava",
+    "Noah",
+    "Léa",
+    "Mateo",
+    "Zoe",
+    "Kai",
+    "Amara",
+    "Lucas",
+    "Chloé",
+    "Ravi",
+    "Ines",
+    "Theo",
+    "Priya",
+    "Jonas",
+    "Maya",
+    "Elijah",
+    "Sofia",
+    "Hugo",
+    "Aisha",
+    "Leo",
+    "Nina",
+    "Omar",
+    "Camille",
+    "Yuki",
+    "Marta",
+    "Felix",
+    "Jade",
+    "Diego",
+    "Hana",
+    "Sami",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Ethan",
+    "Mia",
+    "Arjun",
+    "Fatima",
+    "Louis",
+    "Alice",
+    "Jules",
+    "Ana",
+    "Pedro",
+    "Julia",
+    "Mohammed",
+    "Sara",
+    "Tom",
+    "Clara",
+    "Victor",
+    "Lina",
+    "Nour",
+    "Aiko",
+    "Kenji",
+    "Freya",
+    "Oscar",
+    "Elena",
+    "Marco",
+    "Giulia",
+    "Anton",
+    "Ingrid",
+    "Rosa",
+    "Tariq",
+    "Ada",
+    "Malik",
+    "Iris",
+]
+LAST = [
+    "Martin",
+    "Nguyen",
+    "Dubois",
+    "Garcia",
+    "Kim",
+    "Okafor",
+    "Rossi",
+    "Silva",
+    "Bernard",
+    "Patel",
+    "Moreau",
+    "Schmidt",
+    "Lopez",
+    "Haddad",
+    "Laurent",
+    "Cohen",
+    "Fischer",
+    "Ali",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Müller",
+    "Tanaka",
+    "Sato",
+    "Wang",
+    "Li",
+    "Chen",
+    "Kowalski",
+    "Novak",
+    "Jensen",
+    "Larsen",
+    "Andersson",
+    "Costa",
+    "Pereira",
+    "Santos",
+    "Romano",
+    "Bianchi",
+    "Dupont",
+    "Leroy",
+    "Roux",
+    "Fournier",
+    "Weber",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Singh",
+    "Sharma",
+    "Khan",
+    "Ibrahim",
+    "Mensah",
+    "Diallo",
+    "Adeyemi",
+    "Hernández",
+    "Torres",
+    "Ramírez",
+    "Flores",
+    "Ortiz",
+    "Murphy",
+    "Kelly",
+    "Walsh",
+]
+NICHES = [
+    "skincare",
+    "makeup",
+    "wellness",
+    "fitness",
+    "sustainability",
+    "fashion",
+    "travel",
+    "parenting",
+    "food",
+    "tech",
+    "haircare",
+    "grooming",
+    "gaming",
+    "books",
+    "music",
+    "diy",
+    "home",
+    "pets",
+    "outdoors",
+    "finance",
+]
 # (country, weight, [(city, time zone)], languages)
 COUNTRIES: list[tuple[str, int, list[tuple[str, str]], list[str]]] = [
-    ("US", 30, [("Austin", "America/Chicago"), ("Brooklyn", "America/New_York"),
-                ("Los Angeles", "America/Los_Angeles")], ["en"]),
+    (
+        "US",
+        30,
+        [
+            ("Austin", "America/Chicago"),
+            ("Brooklyn", "America/New_York"),
+            ("Los Angeles", "America/Los_Angeles"),
+        ],
+        ["en"],
+    ),
     ("GB", 10, [("London", "Europe/London"), ("Manchester", "Europe/London")], ["en"]),
     ("FR", 9, [("Paris", "Europe/Paris"), ("Lyon", "Europe/Paris")], ["fr", "en"]),
     ("DE", 8, [("Berlin", "Europe/Berlin"), ("Munich", "Europe/Berlin")], ["de", "en"]),
@@ -108,14 +249,47 @@ PLATFORMS = [
 ]
 ACCOUNT_COUNTS = [(1, 30), (2, 45), (3, 20), (4, 5)]  # 2.0 accounts per creator on average
 TAG_COUNTS = [(0, 25), (1, 35), (2, 25), (3, 10), (4, 5)]
-TAGS = (
-    "gifting-list spring-launch ugc top-performer needs-rates long-term video-first "
-    "french-market holiday-2024 holiday-2025 summer-drop ambassador affiliate paid-only "
-    "gifted-only event-invite podcast-guest review-pending contract-signed exclusive "
-    "eco-friendly budget-friendly luxury male-audience teen-audience parents pet-owners "
-    "vegan sensitive-skin curly-hair fitness-challenge retreat-2025 whitelisting "
-    "usage-rights-12m no-reply agency-managed creator-fund trial-run q3-shortlist"
-).split()
+TAGS = [
+    "gifting-list",
+    "spring-launch",
+    "ugc",
+    "top-performer",
+    "needs-rates",
+    "long-term",
+    "video-first",
+    "french-market",
+    "holiday-2024",
+    "holiday-2025",
+    "summer-drop",
+    "ambassador",
+    "affiliate",
+    "paid-only",
+    "gifted-only",
+    "event-invite",
+    "podcast-guest",
+    "review-pending",
+    "contract-signed",
+    "exclusive",
+    "eco-friendly",
+    "budget-friendly",
+    "luxury",
+    "male-audience",
+    "teen-audience",
+    "parents",
+    "pet-owners",
+    "vegan",
+    "sensitive-skin",
+    "curly-hair",
+    "fitness-challenge",
+    "retreat-2025",
+    "whitelisting",
+    "usage-rights-12m",
+    "no-reply",
+    "agency-managed",
+    "creator-fund",
+    "trial-run",
+    "q3-shortlist",
+]
 DOMAINS = ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hey.com"]
 PROFILE_NOTES = [
     "Prefers briefs with clear do and don't lists.",
@@ -200,14 +374,36 @@ def set_up_workspace(slug: str) -> Context:
     tags = Tag.objects.bulk_create(Tag(workspace=workspace, name=name) for name in TAGS)
     CustomField.objects.bulk_create(
         [
-            CustomField(workspace=workspace, key="skin_type", label="Skin type",
-                        field_type=FieldType.CHOICE, choices=SKIN_TYPES, position=1),
-            CustomField(workspace=workspace, key="formats", label="Formats",
-                        field_type=FieldType.MULTI_CHOICE, choices=FORMATS, position=2),
-            CustomField(workspace=workspace, key="shoe_size", label="Shoe size",
-                        field_type=FieldType.NUMBER, position=3),
-            CustomField(workspace=workspace, key="media_kit", label="Media kit",
-                        field_type=FieldType.URL, position=4),
+            CustomField(
+                workspace=workspace,
+                key="skin_type",
+                label="Skin type",
+                field_type=FieldType.CHOICE,
+                choices=SKIN_TYPES,
+                position=1,
+            ),
+            CustomField(
+                workspace=workspace,
+                key="formats",
+                label="Formats",
+                field_type=FieldType.MULTI_CHOICE,
+                choices=FORMATS,
+                position=2,
+            ),
+            CustomField(
+                workspace=workspace,
+                key="shoe_size",
+                label="Shoe size",
+                field_type=FieldType.NUMBER,
+                position=3,
+            ),
+            CustomField(
+                workspace=workspace,
+                key="media_kit",
+                label="Media kit",
+                field_type=FieldType.URL,
+                position=4,
+            ),
         ]
     )
     return Context(
@@ -220,8 +416,16 @@ def set_up_workspace(slug: str) -> Context:
 
 def unique_handle(rng: random.Random, ctx: Context, first: str, last: str) -> str:
     first, last = ascii_word(first), ascii_word(last)
-    base = rng.choice([f"{first}.{last}", f"{first}{last}", f"{first}_{last}", f"the{first}",
-                       f"{first}.{rng.choice(NICHES)}", f"{last}{first}"])
+    base = rng.choice(
+        [
+            f"{first}.{last}",
+            f"{first}{last}",
+            f"{first}_{last}",
+            f"the{first}",
+            f"{first}.{rng.choice(NICHES)}",
+            f"{last}{first}",
+        ]
+    )
     handle, n = base, 1
     # TikTok gets the handle with "_" for "."; both spellings must be free.
     while {handle, handle.replace(".", "_")} & ctx.used_handles:
@@ -309,7 +513,8 @@ def plan_creator(rng: random.Random, ctx: Context) -> Plan:
         custom_fields=custom,
         stage=stage,
         do_not_contact_reason="Asked not to be contacted." if stage == Stage.DO_NOT_CONTACT else "",
-        notes=" ".join(rng.sample(PROFILE_NOTES, k=rng.randint(1, 2))) if rng.random() < 0.35
+        notes=" ".join(rng.sample(PROFILE_NOTES, k=rng.randint(1, 2)))
+        if rng.random() < 0.35
         else "",
         deleted_at=ctx.now if rng.random() < 0.01 else None,
     )
@@ -360,14 +565,21 @@ def write_batch(plans: list[Plan], ctx: Context, rng: random.Random) -> None:
     emails, accounts, tags, notes = [], [], [], []
     for plan, creator in zip(plans, creators, strict=True):
         for position, email in enumerate(plan.emails):
-            emails.append(CreatorEmail(workspace=ctx.workspace, creator=creator, email=email,
-                                       is_primary=position == 0))
+            emails.append(
+                CreatorEmail(
+                    workspace=ctx.workspace, creator=creator, email=email, is_primary=position == 0
+                )
+            )
         for account in plan.accounts:
             account.creator = creator
             accounts.append(account)
         tags += [CreatorTag(creator=creator, tag_id=tag_id) for tag_id in plan.tag_ids]
-        notes += [Note(workspace=ctx.workspace, creator=creator, body=body,
-                       author=rng.choice(ctx.managers)) for body in plan.notes]
+        notes += [
+            Note(
+                workspace=ctx.workspace, creator=creator, body=body, author=rng.choice(ctx.managers)
+            )
+            for body in plan.notes
+        ]
     CreatorEmail.objects.bulk_create(emails, batch_size=2_000)
     SocialAccount.objects.bulk_create(accounts, batch_size=2_000)
     CreatorTag.objects.bulk_create(tags, batch_size=5_000)
@@ -385,11 +597,12 @@ def generate(*, creators: int, seed: int, out: Callable[[str], Any] = print) -> 
             plans = [plan_creator(rng, ctx) for _ in range(min(BATCH, creators - start))]
             write_batch(plans, ctx, rng)
         if (start // BATCH) % 4 == 3 or start + BATCH >= creators:
-            out(f"  {min(start + BATCH, creators):,} creators "
-                f"({time.monotonic() - started:.0f} s)")
+            out(f"  {min(start + BATCH, creators):,} creators ({time.monotonic() - started:.0f} s)")
     accounts = SocialAccount.objects.filter(workspace=ctx.workspace).count()
-    out(f"  {creators:,} creators and {accounts:,} social accounts in "
-        f"{time.monotonic() - started:.0f} s")
+    out(
+        f"  {creators:,} creators and {accounts:,} social accounts in "
+        f"{time.monotonic() - started:.0f} s"
+    )
     return ctx.workspace
 
 
@@ -397,7 +610,7 @@ DERIVED = ("primary_email", "followers_max", "tier", "engagement_rate", "search_
 
 
 def check_derived(workspace: Workspace, sample: int = 50) -> None:
-    """Prove on a sample that ``refresh_derived`` keeps the generated derived columns as they are."""
+    """Prove on a sample that ``refresh_derived`` keeps the generated derived columns as is."""
     ids = list(
         Creator.objects.filter(workspace=workspace).order_by("id").values_list("id", flat=True)
     )

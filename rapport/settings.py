@@ -139,6 +139,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # Front-end packages come from the npm registry into node_modules at set-up; never from a CDN.
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
 ]

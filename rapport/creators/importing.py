@@ -307,7 +307,7 @@ def guess_mapping(workspace: Workspace, headers: list[str]) -> list[str]:
     for header in headers:
         target = guess_field(header, custom)
         if target and target in mapping and not _takes_several(target):
-            target = "other_emails" if target == "email" else ""
+            target = ""
         mapping.append(target)
     return mapping
 

@@ -27,6 +27,7 @@ from rapport.creators.models import (
     FieldType,
     Note,
     Platform,
+    SavedView,
     SocialAccount,
     Stage,
     Tag,
@@ -102,9 +103,7 @@ class Duplicate:
 class DuplicateCreator(ValidationError):
     def __init__(self, duplicates: list[Duplicate]) -> None:
         self.duplicates = duplicates
-        names = "; ".join(
-            f"{d.creator.name} ({', '.join(d.reasons)})" for d in duplicates
-        )
+        names = "; ".join(f"{d.creator.name} ({', '.join(d.reasons)})" for d in duplicates)
         super().__init__(_("This creator already exists: %(names)s.") % {"names": names})
 
 
@@ -205,8 +204,11 @@ def find_duplicates(
             handle_q |= Q(url=account.url)
     if handle_q:
         for sa in SocialAccount.objects.filter(scope & handle_q).select_related("creator"):
-            add(sa.creator, _("same %(platform)s account @%(h)s") % {
-                "platform": sa.get_platform_display(), "h": sa.handle or sa.url})
+            add(
+                sa.creator,
+                _("same %(platform)s account @%(h)s")
+                % {"platform": sa.get_platform_display(), "h": sa.handle or sa.url},
+            )
     return list(found.values())
 
 
@@ -256,9 +258,10 @@ def _tier_bounds(thresholds: dict[str, int], tier: str) -> dict[str, int]:
 
 
 def _check_owner(workspace: Workspace, owner: User | None) -> None:
-    if owner is not None and not Membership.objects.filter(
-        workspace=workspace, user=owner
-    ).exists():
+    if (
+        owner is not None
+        and not Membership.objects.filter(workspace=workspace, user=owner).exists()
+    ):
         raise ValidationError({"owner": _("The owner must be a member of this workspace.")})
 
 
@@ -303,7 +306,9 @@ def create_creator(
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage “%(s)s”.") % {"s": stage}})
     if stage == Stage.DO_NOT_CONTACT and not do_not_contact_reason.strip():
-        raise ValidationError({"do_not_contact_reason": _("Say why this creator is not contacted.")})
+        raise ValidationError(
+            {"do_not_contact_reason": _("Say why this creator is not contacted.")}
+        )
     if "custom_fields" in profile:
         profile["custom_fields"] = validate_custom_fields(workspace, profile["custom_fields"])
     emails = clean_emails(emails)
@@ -339,9 +344,13 @@ def create_creator(
 
 
 def _save_account(creator: Creator, account: AccountData) -> SocialAccount | None:
-    taken = SocialAccount.objects.filter(
-        workspace=creator.workspace, platform=account.platform, handle=account.handle
-    ).exists() if account.handle else False
+    taken = (
+        SocialAccount.objects.filter(
+            workspace=creator.workspace, platform=account.platform, handle=account.handle
+        ).exists()
+        if account.handle
+        else False
+    )
     if taken:
         return None
     return SocialAccount.objects.create(
@@ -379,7 +388,9 @@ def update_creator(
     *, creator: Creator, actor: User | None, reason: str = "", **values: Any
 ) -> Creator:
     """Change profile fields (and owner or stage); every changed field is audited."""
-    allowed = set(PROFILE_FIELDS) | set(PRIVATE_FIELDS) | {"owner", "stage", "do_not_contact_reason"}
+    allowed = (
+        set(PROFILE_FIELDS) | set(PRIVATE_FIELDS) | {"owner", "stage", "do_not_contact_reason"}
+    )
     unknown = set(values) - allowed
     if unknown:
         raise ValidationError({f: _("Unknown field.") for f in unknown})
@@ -400,7 +411,7 @@ def update_creator(
         private = set(changes) & set(PRIVATE_FIELDS)
         shown = {k: v for k, v in changes.items() if k not in PRIVATE_FIELDS}
         # Addresses and tax details are audited without their values: the log is visible to all.
-        shown.update({k: ("…", "…") for k in private})
+        shown.update(dict.fromkeys(private, ("…", "…")))
         record(
             workspace=creator.workspace,
             actor=actor,
@@ -461,9 +472,10 @@ def save_account(
         "engagement_rate": data.engagement_rate,
     }
     if account is None:
-        if data.handle and creator.social_accounts.filter(
-            platform=data.platform, handle=data.handle
-        ).exists():
+        if (
+            data.handle
+            and creator.social_accounts.filter(platform=data.platform, handle=data.handle).exists()
+        ):
             raise ValidationError({"handle": _("This account is already on the profile.")})
         account = SocialAccount.objects.create(
             workspace=creator.workspace, creator=creator, last_updated=timezone.now(), **values
@@ -683,6 +695,43 @@ def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[
             creator=creator,
         )
     return len(creators)
+
+
+# --- Saved views of the creator list ---
+
+
+@transaction.atomic
+def save_view(
+    *, workspace: Workspace, owner: User, name: str, query: str, shared: bool = False
+) -> SavedView:
+    """Save a creator-list filter state under a name, personal or shared with the workspace.
+
+    The query is read with the list's own filter engine and stored in its canonical form, so a
+    view that cannot be applied is refused here rather than failing when opened.
+    """
+    from django.http import QueryDict
+
+    from rapport.creators.queries import CreatorFilters
+
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the view a name.")})
+    filters = CreatorFilters.from_params(QueryDict(query.lstrip("?")))
+    return SavedView.objects.create(
+        workspace=workspace, owner=owner, name=name[:100], query=filters.as_query(), shared=shared
+    )
+
+
+def delete_saved_view(*, view: SavedView, membership: Membership) -> None:
+    """Delete a saved view: one's own, or a shared one when the member manages the workspace."""
+    from rapport.workspaces.roles import Perm
+    from rapport.workspaces.services import PermissionDenied
+
+    if view.workspace_id != membership.workspace_id:
+        raise PermissionDenied(Perm.VIEW)
+    if view.owner_id != membership.user_id and not membership.can(Perm.MANAGE_WORKSPACE):
+        raise PermissionDenied(Perm.MANAGE_WORKSPACE)
+    view.delete()
 
 
 # --- Merging two creators (owned by the workspace/merge work) ---

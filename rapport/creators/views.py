@@ -15,10 +15,9 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -42,7 +41,6 @@ from rapport.creators.models import (
     FieldType,
     Note,
     Platform,
-    SavedView,
     SocialAccount,
     Stage,
     Tag,
@@ -70,8 +68,10 @@ from rapport.creators.services import (
     create_creator,
     delete_account,
     delete_creators,
+    delete_saved_view,
     restore_creators,
     save_account,
+    save_view,
     set_emails,
     update_creator,
 )
@@ -80,6 +80,8 @@ from rapport.creators.services import change_stage as change_stage_service
 from rapport.workspaces.decorators import workspace_view
 from rapport.workspaces.models import AuditEvent, Membership, Notification, User, Workspace
 from rapport.workspaces.roles import Perm
+from rapport.workspaces.services import PermissionDenied as WorkspacePermissionDenied
+from rapport.workspaces.services import mark_notifications_read
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
@@ -376,17 +378,16 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give the view a name."))
         return redirect(_list_url(workspace, query))
     try:
-        filters = CreatorFilters.from_params(QueryDict(form.cleaned_data["query"]))
+        view = save_view(
+            workspace=workspace,
+            owner=_user(request),
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+            shared=form.cleaned_data["shared"],
+        )
     except ValidationError:
         messages.error(request, _("These filters cannot be saved: fix them first."))
         return redirect(_list_url(workspace, query))
-    view = SavedView.objects.create(
-        workspace=workspace,
-        owner=_user(request),
-        name=form.cleaned_data["name"],
-        query=filters.as_query(),
-        shared=form.cleaned_data["shared"],
-    )
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(_list_url(workspace, view.query))
 
@@ -397,9 +398,10 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     """Delete a saved view: one's own, or (for workspace owners) a shared one."""
     workspace, membership = _workspace(request), _membership(request)
     view = get_object_or_404(saved_views_for(workspace, _user(request)), pk=view_id)
-    if view.owner_id != request.user.pk and not membership.can(Perm.MANAGE_WORKSPACE):
-        raise PermissionDenied
-    view.delete()
+    try:
+        delete_saved_view(view=view, membership=membership)
+    except WorkspacePermissionDenied:
+        raise PermissionDenied from None
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect(_list_url(workspace))
 
@@ -792,13 +794,15 @@ def creator_note(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def notifications(request: HttpRequest) -> HttpResponse:
     """The member's notifications, newest first; POST marks them (or one) as read."""
-    mine = Notification.objects.filter(recipient=_user(request))
+    workspace = _workspace(request)
+    mine = Notification.objects.filter(workspace=workspace, recipient=_user(request))
     if request.method == "POST":
-        chosen = mine.filter(read_at__isnull=True)
         one = request.POST.get("id", "")
-        if one.isdigit():
-            chosen = chosen.filter(pk=int(one))
-        chosen.update(read_at=timezone.now())
+        mark_notifications_read(
+            workspace=workspace,
+            user=_user(request),
+            notification_id=int(one) if one.isdigit() else None,
+        )
         return redirect("creators:notifications", ws=_workspace(request).slug)
     return render(request, "creators/notifications.html", {"notifications": mine[:100]})
 

@@ -95,6 +95,16 @@ def notify(*, workspace: Workspace, recipients: Iterable[User], text: str, url: 
     )
 
 
+def mark_notifications_read(
+    *, workspace: Workspace, user: User, notification_id: int | None = None
+) -> int:
+    """Mark the member's unread notifications in this workspace (or just one) as read."""
+    unread = Notification.objects.filter(workspace=workspace, recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
 def membership_for(user: User, workspace_slug: str) -> Membership:
     """The user's membership in the workspace with this slug, or 404 (never a hint it exists)."""
     membership = (
@@ -249,8 +259,8 @@ def find_invitation(raw: str) -> Invitation | None:
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     """Join the invitation's workspace with its role; each link works once, before it expires."""
     # Lock the row so that the same link cannot be used twice at the same moment.
-    invitation = Invitation.objects.select_for_update().select_related("workspace").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("workspace").get(pk=invitation.pk)
     )
     if not invitation.is_usable:
         raise ValidationError(_("This invitation can no longer be used."))
