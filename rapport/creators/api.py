@@ -7,28 +7,33 @@ workspace's creator is a 404) and call the same services and queries as the page
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import SerializationInfo, SerializerFunctionWrapHandler, model_serializer
 
 from rapport.api.pagination import Page, PageParams, keyset_page
 from rapport.api.permissions import allows, require_perm, token_of, workspace_of
 from rapport.api.schemas import DuplicatesOut, ErrorOut, FieldErrorsOut
-from rapport.creators import services
+from rapport.creators import exporting, importing, services
 from rapport.creators.models import (
     Creator,
     CustomField,
     FieldType,
+    ImportJob,
+    ImportStatus,
+    OnDuplicate,
     Platform,
+    SavedView,
     SocialAccount,
     Stage,
     Tag,
@@ -42,9 +47,10 @@ from rapport.creators.queries import (
     creator_timeline,
     filtered_creators,
     possible_owners,
+    saved_views_for,
     with_list_relations,
 )
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["creators"])
@@ -355,16 +361,6 @@ def _actor(request: HttpRequest) -> User:
     return token_of(request).user
 
 
-def _replace_tags(*, workspace: Workspace, actor: User, creator: Creator, names: list[str]) -> None:
-    """Give the creator exactly these tags, through the same tagging service as the list."""
-    wanted = {name.strip()[:60] for name in names if name.strip()}
-    current = {tag.name for tag in creator.tags.all()}
-    for name in sorted(wanted - current):
-        services.bulk_tag(workspace=workspace, actor=actor, ids=[creator.pk], tag=name)
-    for name in sorted(current - wanted):
-        services.bulk_tag(workspace=workspace, actor=actor, ids=[creator.pk], tag=name, remove=True)
-
-
 def _account_for(creator: Creator, account_id: int) -> SocialAccount:
     return get_object_or_404(
         SocialAccount.objects.filter(workspace_id=creator.workspace_id, creator=creator),
@@ -442,14 +438,14 @@ def bulk_action(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
     return {"action": payload.action, "changed": changed}
 
 
-@router.get("/{creator_id}", response={200: CreatorOut, **READ_ERRORS}, summary="Get a creator")
+@router.get("/{int:creator_id}", response={200: CreatorOut, **READ_ERRORS}, summary="Get a creator")
 def get_creator(request: HttpRequest, creator_id: int) -> Creator:
     require_perm(request, Perm.VIEW)
     return _detail(workspace_of(request), creator_id)
 
 
 @router.patch(
-    "/{creator_id}", response={200: CreatorOut, **WRITE_ERRORS}, summary="Change a creator"
+    "/{int:creator_id}", response={200: CreatorOut, **WRITE_ERRORS}, summary="Change a creator"
 )
 def update_creator(request: HttpRequest, creator_id: int, payload: CreatorPatch) -> Creator:
     """Change the fields given, all or nothing. A stage change is recorded with `reason`."""
@@ -467,12 +463,12 @@ def update_creator(request: HttpRequest, creator_id: int, payload: CreatorPatch)
         if emails is not None:
             services.set_emails(creator=creator, actor=actor, emails=emails)
         if tags is not None:
-            _replace_tags(workspace=workspace, actor=actor, creator=creator, names=tags)
+            services.set_tags(creator=creator, actor=actor, names=tags)
     return _detail(workspace, creator.pk)
 
 
 @router.delete(
-    "/{creator_id}", response={204: None, **WRITE_ERRORS}, summary="Move a creator to the bin"
+    "/{int:creator_id}", response={204: None, **WRITE_ERRORS}, summary="Move a creator to the bin"
 )
 def delete_creator(request: HttpRequest, creator_id: int) -> Status[None]:
     """Move the creator to the bin, with everything attached; `restore` brings it back."""
@@ -484,7 +480,7 @@ def delete_creator(request: HttpRequest, creator_id: int) -> Status[None]:
 
 
 @router.post(
-    "/{creator_id}/restore",
+    "/{int:creator_id}/restore",
     response={200: CreatorOut, **WRITE_ERRORS},
     summary="Restore a creator from the bin",
 )
@@ -497,7 +493,7 @@ def restore_creator(request: HttpRequest, creator_id: int) -> Creator:
 
 
 @router.get(
-    "/{creator_id}/timeline",
+    "/{int:creator_id}/timeline",
     response={200: Page[EventOut], **READ_ERRORS},
     summary="A creator's timeline",
 )
@@ -520,7 +516,7 @@ def creator_events(
 
 
 @router.get(
-    "/{creator_id}/accounts",
+    "/{int:creator_id}/accounts",
     response={200: list[AccountOut], **READ_ERRORS},
     summary="A creator's social accounts",
 )
@@ -530,7 +526,7 @@ def list_accounts(request: HttpRequest, creator_id: int) -> QuerySet[SocialAccou
 
 
 @router.post(
-    "/{creator_id}/accounts",
+    "/{int:creator_id}/accounts",
     response={201: AccountOut, 409: DuplicatesOut, **WRITE_ERRORS},
     summary="Add a social account",
 )
@@ -545,7 +541,7 @@ def create_account(
 
 
 @router.patch(
-    "/{creator_id}/accounts/{account_id}",
+    "/{int:creator_id}/accounts/{int:account_id}",
     response={200: AccountOut, 409: DuplicatesOut, **WRITE_ERRORS},
     summary="Change a social account",
 )
@@ -570,7 +566,7 @@ def update_account(
 
 
 @router.delete(
-    "/{creator_id}/accounts/{account_id}",
+    "/{int:creator_id}/accounts/{int:account_id}",
     response={204: None, **WRITE_ERRORS},
     summary="Remove a social account",
 )
@@ -604,15 +600,63 @@ def list_custom_fields(request: HttpRequest) -> QuerySet[CustomField]:
     return CustomField.objects.filter(workspace=workspace_of(request))
 
 
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    query: str = Field(description="The creator list's query string: pass it to GET /creators.")
+    shared: bool
+    owner: OwnerOut
+
+
+class SavedViewIn(Schema):
+    name: str
+    query: str = Field("", description="A creator-list query string, e.g. `stage=active&tier=mid`.")
+    shared: bool = False
+
+
+@catalog_router.get(
+    "/saved-views", response={200: list[SavedViewOut], **READ_ERRORS}, summary="Saved views"
+)
+def list_saved_views(request: HttpRequest) -> QuerySet[SavedView]:
+    """The token's member's own saved views of the creator list and those shared with everyone."""
+    require_perm(request, Perm.VIEW)
+    return saved_views_for(workspace_of(request), _actor(request))
+
+
+@catalog_router.post(
+    "/saved-views",
+    response={201: SavedViewOut, **WRITE_ERRORS},
+    summary="Save a view of the creator list",
+)
+def create_saved_view(request: HttpRequest, payload: SavedViewIn) -> Status[SavedView]:
+    """Save a filter state under a name; the query is checked with the list's own filters."""
+    require_perm(request, Perm.VIEW)
+    view = services.save_view(
+        workspace=workspace_of(request),
+        owner=_actor(request),
+        name=payload.name,
+        query=payload.query,
+        shared=payload.shared,
+    )
+    return Status(201, view)
+
+
+@catalog_router.delete(
+    "/saved-views/{view_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a saved view"
+)
+def delete_saved_view(request: HttpRequest, view_id: int) -> Status[None]:
+    """Delete one's own saved view, or a shared one with the owner role."""
+    require_perm(request, Perm.VIEW)
+    workspace = workspace_of(request)
+    view = get_object_or_404(saved_views_for(workspace, _actor(request)), pk=view_id)
+    membership = get_object_or_404(Membership, workspace=workspace, user=_actor(request))
+    # The token's role, not the member's, decides what it may delete.
+    membership.role = token_of(request).role
+    services.delete_saved_view(view=view, membership=membership)
+    return Status(204, None)
+
+
 # --- Import and export endpoints (owned by the import/export work) ---
-# Imported here so that this section of a shared module stays in one piece.
-import json  # noqa: E402
-
-from django.http import HttpResponseBase  # noqa: E402
-from ninja import File, Form, UploadedFile  # noqa: E402
-
-from rapport.creators import exporting, importing  # noqa: E402
-from rapport.creators.models import ImportJob, ImportStatus, OnDuplicate  # noqa: E402
 
 
 class ImportIssueOut(Schema):
@@ -782,12 +826,6 @@ def export_xlsx(request: HttpRequest, ids: str | None = None) -> HttpResponseBas
     return _export(request, "xlsx", ids)
 
 
-# "/{creator_id}" matches any one path segment: literal paths such as "/import" go first.
-router.path_operations = dict(
-    sorted(router.path_operations.items(), key=lambda item: "{" in item[0])
-)
-
-
 # --- Merge endpoint (owned by the workspace/merge work) ---
 
 
@@ -798,7 +836,7 @@ class MergeIn(Schema):
 
 
 @router.post(
-    "/{creator_id}/merge",
+    "/{int:creator_id}/merge",
     response={200: CreatorOut, **WRITE_ERRORS},
     summary="Merge a duplicate into this creator",
 )

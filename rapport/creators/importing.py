@@ -58,7 +58,6 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -71,8 +70,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from rapport.creators.models import (
     Creator,
-    CreatorEmail,
-    CreatorTag,
     CustomField,
     FieldType,
     ImportJob,
@@ -81,19 +78,18 @@ from rapport.creators.models import (
     Platform,
     SocialAccount,
     Stage,
-    Tag,
 )
 from rapport.creators.services import (
     AccountData,
     Duplicate,
     DuplicateCreator,
+    NewCreator,
     bulk_tag,
     clean_custom_value,
     clean_emails,
     create_creator,
-    ensure_tag,
     find_duplicates,
-    refresh_derived,
+    insert_creators,
     save_account,
     set_emails,
     update_creator,
@@ -1071,73 +1067,30 @@ def _commit_row(job: ImportJob, row: RowData, actor: User | None) -> RowOutcome:
         return RowOutcome(row.number, Action.ERROR, row.name, issues=issues)
 
 
-def _create_batch(
-    job: ImportJob, rows: list[RowData], actor: User | None, tags: dict[str, Tag]
-) -> list[Creator]:
+def _create_batch(job: ImportJob, rows: list[RowData], actor: User | None) -> list[Creator]:
     """Add new creators that duplicate nothing, a batch at a time.
 
-    ``create_creator`` one by one costs some twenty queries a row, too slow for a large sheet.
-    The rows were validated by ``RowReader`` with the services' own checks, and
-    ``find_duplicates`` found nothing for the whole batch; here they are inserted in bulk, then
-    ``refresh_derived`` and ``record`` do for each what they do for ``create_creator``. E-mails and
-    handles held by creators in the bin stay theirs, as in ``create_creator``.
+    ``create_creator`` row by row costs some twenty queries a row, too slow for a large sheet.
+    The rows were validated by ``RowReader`` with the services' own checks and
+    ``find_duplicates`` found nothing for the whole batch, so they go straight to the bulk insert.
     """
-    workspace = job.workspace
-    creators = Creator.objects.bulk_create(
-        [
-            Creator(
-                workspace=workspace,
+    creators = insert_creators(
+        workspace=job.workspace,
+        new=[
+            NewCreator(
                 name=row.name,
+                emails=row.emails,
+                accounts=row.accounts,
+                tags=row.tags,
                 owner=row.owner,
                 stage=row.stage or Stage.DISCOVERED,
                 do_not_contact_reason=row.do_not_contact_reason,
-                **row.profile,
+                profile=row.profile,
             )
             for row in rows
-        ]
-    )
-    taken = set(
-        CreatorEmail.objects.filter(
-            workspace=workspace, email__in=[e for row in rows for e in row.emails]
-        ).values_list("email", flat=True)
-    )
-    emails: list[CreatorEmail] = []
-    for creator, row in zip(creators, rows, strict=True):
-        free = [e for e in row.emails if e not in taken]
-        emails += [
-            CreatorEmail(workspace=workspace, creator=creator, email=e, is_primary=i == 0)
-            for i, e in enumerate(free)
-        ]
-    CreatorEmail.objects.bulk_create(emails)
-    now = timezone.now()
-    SocialAccount.objects.bulk_create(
-        [
-            SocialAccount(
-                workspace=workspace,
-                creator=creator,
-                platform=a.platform,
-                handle=a.handle,
-                url=a.url,
-                followers=a.followers,
-                average_views=a.average_views,
-                engagement_rate=a.engagement_rate,
-                last_updated=now if a.followers is not None else None,
-            )
-            for creator, row in zip(creators, rows, strict=True)
-            for a in row.accounts
         ],
-        ignore_conflicts=True,  # a handle kept by a creator in the bin
     )
-    links: list[CreatorTag] = []
     for creator, row in zip(creators, rows, strict=True):
-        for name in row.tags:
-            if name not in tags:
-                tags[name] = ensure_tag(workspace, name)
-            links.append(CreatorTag(creator=creator, tag=tags[name]))
-    CreatorTag.objects.bulk_create(links, ignore_conflicts=True)
-    prefetch_related_objects(creators, "social_accounts", "emails")
-    for creator, row in zip(creators, rows, strict=True):
-        refresh_derived(creator)
         _record_imported(job, row, creator, actor)
     return creators
 
@@ -1181,7 +1134,6 @@ def _pass(job: ImportJob, *, actor: User | None, commit: bool, on_row: OnRow | N
     reader = RowReader(job)
     tally = Tally()
     seen: dict[str, int] = {}
-    tags: dict[str, Tag] = {}
     pending: list[tuple[RowData, RowOutcome | None]] = []
 
     def decide_alone(row: RowData, earlier: int | None) -> RowOutcome:
@@ -1199,7 +1151,7 @@ def _pass(job: ImportJob, *, actor: User | None, commit: bool, on_row: OnRow | N
             emails=[e for row in new for e in row.emails],
             accounts=[a for row in new for a in row.accounts],
         )
-        created = iter(_create_batch(job, new, actor, tags) if clean and commit else [])
+        created = iter(_create_batch(job, new, actor) if clean and commit else [])
         for row, decided in pending:
             if decided is not None:
                 outcome = decided

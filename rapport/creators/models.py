@@ -110,7 +110,9 @@ class Creator(models.Model):
         related_name="owned_creators",
         verbose_name=_("owner"),
     )
-    tags: models.ManyToManyField[Tag, CreatorTag] = models.ManyToManyField("Tag", blank=True, related_name="creators", through="CreatorTag")
+    tags: models.ManyToManyField[Tag, CreatorTag] = models.ManyToManyField(
+        "Tag", blank=True, related_name="creators", through="CreatorTag"
+    )
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVERED

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,16 +265,92 @@ def _check_owner(workspace: Workspace, owner: User | None) -> None:
         raise ValidationError({"owner": _("The owner must be a member of this workspace.")})
 
 
-def _set_tags(creator: Creator, names: Iterable[str]) -> None:
-    tags = [ensure_tag(creator.workspace, name) for name in names if name.strip()]
-    CreatorTag.objects.bulk_create(
-        [CreatorTag(creator=creator, tag=tag) for tag in tags], ignore_conflicts=True
-    )
-
-
 def ensure_tag(workspace: Workspace, name: str) -> Tag:
     tag, _created = Tag.objects.get_or_create(workspace=workspace, name=name.strip()[:60])
     return tag
+
+
+@dataclass
+class NewCreator:
+    """A validated creator to insert: what ``create_creator`` and an import row both give."""
+
+    name: str
+    emails: list[str] = field(default_factory=list)
+    accounts: list[AccountData] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    owner: User | None = None
+    stage: str = Stage.DISCOVERED
+    do_not_contact_reason: str = ""
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+def insert_creators(*, workspace: Workspace, new: Sequence[NewCreator]) -> list[Creator]:
+    """Insert validated creators with their e-mails, accounts and tags, in a few bulk queries.
+
+    The one place creators are inserted. Callers validate (``create_creator``, the import's row
+    checks) and record the audit entry. An e-mail or handle already held by another creator of
+    the workspace (one in the bin, or a duplicate the user chose to add) stays with that creator.
+    """
+    creators = Creator.objects.bulk_create(
+        [
+            Creator(
+                workspace=workspace,
+                name=item.name,
+                owner=item.owner,
+                stage=item.stage or Stage.DISCOVERED,
+                do_not_contact_reason=item.do_not_contact_reason,
+                **item.profile,
+            )
+            for item in new
+        ]
+    )
+    pairs = list(zip(creators, new, strict=True))
+    taken = set(
+        CreatorEmail.objects.filter(
+            workspace=workspace, email__in=[e for item in new for e in item.emails]
+        ).values_list("email", flat=True)
+    )
+    emails: list[CreatorEmail] = []
+    for creator, item in pairs:
+        free = [e for e in item.emails if e not in taken]
+        taken.update(free)
+        emails += [
+            CreatorEmail(workspace=workspace, creator=creator, email=e, is_primary=i == 0)
+            for i, e in enumerate(free)
+        ]
+    CreatorEmail.objects.bulk_create(emails)
+    now = timezone.now()
+    SocialAccount.objects.bulk_create(
+        [
+            SocialAccount(
+                workspace=workspace,
+                creator=creator,
+                platform=a.platform,
+                handle=a.handle,
+                url=a.url,
+                followers=a.followers,
+                average_views=a.average_views,
+                engagement_rate=a.engagement_rate,
+                last_updated=now if a.followers is not None else None,
+            )
+            for creator, item in pairs
+            for a in item.accounts
+        ],
+        ignore_conflicts=True,  # a handle another creator already holds stays theirs
+    )
+    tags: dict[str, Tag] = {}
+    links: list[CreatorTag] = []
+    for creator, item in pairs:
+        for tag_name in item.tags:
+            if tag_name.strip():
+                if tag_name not in tags:
+                    tags[tag_name] = ensure_tag(workspace, tag_name)
+                links.append(CreatorTag(creator=creator, tag=tags[tag_name]))
+    CreatorTag.objects.bulk_create(links, ignore_conflicts=True)
+    prefetch_related_objects(creators, "social_accounts", "emails")
+    for creator in creators:
+        refresh_derived(creator)
+    return creators
 
 
 @transaction.atomic
@@ -317,20 +393,21 @@ def create_creator(
     duplicates = find_duplicates(workspace=workspace, emails=emails, accounts=accounts)
     if duplicates and not allow_duplicate:
         raise DuplicateCreator(duplicates)
-    creator = Creator.objects.create(
+    (creator,) = insert_creators(
         workspace=workspace,
-        name=name.strip(),
-        owner=owner,
-        stage=stage,
-        do_not_contact_reason=do_not_contact_reason.strip(),
-        **profile,
+        new=[
+            NewCreator(
+                name=name.strip(),
+                emails=emails,
+                accounts=accounts,
+                tags=list(tags),
+                owner=owner,
+                stage=stage,
+                do_not_contact_reason=do_not_contact_reason.strip(),
+                profile=profile,
+            )
+        ],
     )
-    for position, email in enumerate(emails):
-        add_email(creator, email, primary=position == 0, refresh=False)
-    for account in accounts:
-        _save_account(creator, account)
-    _set_tags(creator, tags)
-    refresh_derived(creator)
     if audit:
         record(
             workspace=workspace,
@@ -341,46 +418,6 @@ def create_creator(
             creator=creator,
         )
     return creator
-
-
-def _save_account(creator: Creator, account: AccountData) -> SocialAccount | None:
-    taken = (
-        SocialAccount.objects.filter(
-            workspace=creator.workspace, platform=account.platform, handle=account.handle
-        ).exists()
-        if account.handle
-        else False
-    )
-    if taken:
-        return None
-    return SocialAccount.objects.create(
-        workspace=creator.workspace,
-        creator=creator,
-        platform=account.platform,
-        handle=account.handle,
-        url=account.url,
-        followers=account.followers,
-        average_views=account.average_views,
-        engagement_rate=account.engagement_rate,
-        last_updated=timezone.now() if account.followers is not None else None,
-    )
-
-
-def add_email(creator: Creator, email: str, *, primary: bool = False, refresh: bool = True) -> None:
-    """Attach an e-mail address (skipped when another creator of the workspace has it)."""
-    (email,) = clean_emails([email])
-    if CreatorEmail.objects.filter(workspace=creator.workspace, email=email).exists():
-        return
-    if primary:
-        creator.emails.update(is_primary=False)
-    CreatorEmail.objects.create(
-        workspace=creator.workspace,
-        creator=creator,
-        email=email,
-        is_primary=primary or not creator.emails.exists(),
-    )
-    if refresh:
-        refresh_derived(creator)
 
 
 @transaction.atomic
@@ -638,6 +675,16 @@ def bulk_tag(
             creator=creator,
         )
     return changed
+
+
+def set_tags(*, creator: Creator, actor: User | None, names: Iterable[str]) -> None:
+    """Give one creator exactly these tags (new names become workspace tags)."""
+    wanted = {name.strip()[:60] for name in names if name.strip()}
+    current = {tag.name for tag in creator.tags.all()}
+    for name in sorted(wanted - current):
+        bulk_tag(workspace=creator.workspace, actor=actor, ids=[creator.pk], tag=name)
+    for name in sorted(current - wanted):
+        bulk_tag(workspace=creator.workspace, actor=actor, ids=[creator.pk], tag=name, remove=True)
 
 
 @transaction.atomic

@@ -7,26 +7,32 @@ checks the member's role (``workspace_view``) and another workspace's creator is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from rapport.creators import exporting, importing
 from rapport.creators.forms import (
     AccountForm,
     CreatorCreateForm,
     CustomFieldsForm,
     EmailsForm,
+    ImportMappingForm,
+    ImportUploadForm,
     NoteForm,
     PrivateForm,
     ProfileForm,
@@ -39,6 +45,7 @@ from rapport.creators.models import (
     Creator,
     CustomField,
     FieldType,
+    ImportJob,
     Note,
     Platform,
     SocialAccount,
@@ -808,16 +815,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 # --- Import and export pages (owned by the import/export work) ---
-# Imported here so that this section of a shared module stays in one piece.
-from pathlib import PurePath  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.http import StreamingHttpResponse  # noqa: E402
-from django.utils.text import slugify  # noqa: E402
-
-from rapport.creators import exporting, importing  # noqa: E402
-from rapport.creators.forms import ImportMappingForm, ImportUploadForm  # noqa: E402
-from rapport.creators.models import ImportJob  # noqa: E402
 
 
 def _import_page(request: HttpRequest, job: ImportJob, **context: Any) -> HttpResponse:

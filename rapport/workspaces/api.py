@@ -15,7 +15,7 @@ from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.creators.models import CustomField, FieldType
 from rapport.creators.services import delete_custom_field, save_custom_field
 from rapport.workspaces import queries, services
-from rapport.workspaces.models import ErDenominator, Workspace
+from rapport.workspaces.models import ErDenominator, Notification, Workspace
 from rapport.workspaces.roles import Perm, Role
 
 router = Router(tags=["workspace"])
@@ -158,6 +158,45 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "member_role": membership.role,
         "token_role": token.role,
     }
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationsRead(Schema):
+    id: int | None = None
+
+
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    summary="The token's member's notifications",
+)
+def notifications(request: HttpRequest) -> Any:
+    """Mentions and other news for the token's member in this workspace, newest first (100)."""
+    require_perm(request, Perm.VIEW)
+    token = token_of(request)
+    return Notification.objects.filter(workspace=token.workspace, recipient=token.user)[:100]
+
+
+@router.post(
+    "/notifications/read",
+    response={200: dict[str, int], **ERRORS},
+    summary="Mark notifications read",
+)
+def notifications_read(request: HttpRequest, payload: NotificationsRead) -> dict[str, int]:
+    """Mark one notification (``id``) or all unread ones as read; says how many changed."""
+    require_perm(request, Perm.VIEW)
+    token = token_of(request)
+    changed = services.mark_notifications_read(
+        workspace=token.workspace, user=token.user, notification_id=payload.id
+    )
+    return {"marked_read": changed}
 
 
 def _custom_field(request: HttpRequest, key: str) -> CustomField:

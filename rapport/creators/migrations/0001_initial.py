@@ -4,127 +4,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Creator',
+            name="Creator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('pronouns', models.CharField(blank=True, max_length=40, verbose_name='pronouns')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('country', models.CharField(blank=True, help_text='ISO code', max_length=2, verbose_name='country')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='city')),
-                ('time_zone', models.CharField(blank=True, max_length=64, verbose_name='time zone')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('niches', models.JSONField(blank=True, default=list, verbose_name='niches')),
-                ('values_notes', models.TextField(blank=True, verbose_name='values and tone')),
-                ('audience', models.JSONField(blank=True, default=dict, help_text='{"age_bands": {"18-24": 40}, "gender": {"female": 70}, "countries": {"US": 50}}', verbose_name='audience')),
-                ('preferences', models.JSONField(blank=True, default=dict, help_text='{"contact_channel": "email", "formats": ["reel"], "sizes": {"shirt": "M"}}', verbose_name='preferences')),
-                ('rate_card', models.JSONField(blank=True, default=list, help_text='[{"platform": "instagram", "deliverable": "reel", "amount": "800", "currency": "USD"}]', verbose_name='rate card')),
-                ('shipping_address', models.TextField(blank=True, verbose_name='shipping address')),
-                ('tax_details', models.TextField(blank=True, verbose_name='tax details')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('stage', models.CharField(choices=[('discovered', 'Discovered'), ('qualified', 'Qualified'), ('contacted', 'Contacted'), ('negotiating', 'Negotiating'), ('active', 'Active'), ('advocate', 'Advocate'), ('paused', 'Paused'), ('declined', 'Declined'), ('do_not_contact', 'Do not contact')], default='discovered', max_length=20, verbose_name='stage')),
-                ('do_not_contact_reason', models.CharField(blank=True, max_length=300, verbose_name='do-not-contact reason')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('primary_email', models.CharField(blank=True, max_length=254)),
-                ('followers_max', models.BigIntegerField(default=0)),
-                ('tier', models.CharField(choices=[('nano', 'Nano'), ('micro', 'Micro'), ('mid', 'Mid'), ('macro', 'Macro'), ('mega', 'Mega')], default='nano', max_length=8)),
-                ('engagement_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True)),
-                ('search_text', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("pronouns", models.CharField(blank=True, max_length=40, verbose_name="pronouns")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="ISO code", max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="city")),
+                (
+                    "time_zone",
+                    models.CharField(blank=True, max_length=64, verbose_name="time zone"),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("niches", models.JSONField(blank=True, default=list, verbose_name="niches")),
+                ("values_notes", models.TextField(blank=True, verbose_name="values and tone")),
+                (
+                    "audience",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"age_bands": {"18-24": 40}, "gender": {"female": 70}, "countries": {"US": 50}}',
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "preferences",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='{"contact_channel": "email", "formats": ["reel"], "sizes": {"shirt": "M"}}',
+                        verbose_name="preferences",
+                    ),
+                ),
+                (
+                    "rate_card",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"platform": "instagram", "deliverable": "reel", "amount": "800", "currency": "USD"}]',
+                        verbose_name="rate card",
+                    ),
+                ),
+                ("shipping_address", models.TextField(blank=True, verbose_name="shipping address")),
+                ("tax_details", models.TextField(blank=True, verbose_name="tax details")),
+                (
+                    "custom_fields",
+                    models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("discovered", "Discovered"),
+                            ("qualified", "Qualified"),
+                            ("contacted", "Contacted"),
+                            ("negotiating", "Negotiating"),
+                            ("active", "Active"),
+                            ("advocate", "Advocate"),
+                            ("paused", "Paused"),
+                            ("declined", "Declined"),
+                            ("do_not_contact", "Do not contact"),
+                        ],
+                        default="discovered",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "do_not_contact_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="do-not-contact reason"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("primary_email", models.CharField(blank=True, max_length=254)),
+                ("followers_max", models.BigIntegerField(default=0)),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("nano", "Nano"),
+                            ("micro", "Micro"),
+                            ("mid", "Mid"),
+                            ("macro", "Macro"),
+                            ("mega", "Mega"),
+                        ],
+                        default="nano",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "engagement_rate",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True),
+                ),
+                ("search_text", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CreatorEmail',
+            name="CreatorEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary")),
             ],
             options={
-                'ordering': ['-is_primary', 'email'],
+                "ordering": ["-is_primary", "email"],
             },
         ),
         migrations.CreateModel(
-            name='CreatorTag',
+            name="CreatorTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CustomField',
+            name="CustomField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(verbose_name='key')),
-                ('label', models.CharField(max_length=100, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('text', 'Text'), ('number', 'Number'), ('date', 'Date'), ('choice', 'Choice'), ('multi_choice', 'Multiple choice'), ('url', 'URL')], max_length=14, verbose_name='type')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('position', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(verbose_name="key")),
+                ("label", models.CharField(max_length=100, verbose_name="label")),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("number", "Number"),
+                            ("date", "Date"),
+                            ("choice", "Choice"),
+                            ("multi_choice", "Multiple choice"),
+                            ("url", "URL"),
+                        ],
+                        max_length=14,
+                        verbose_name="type",
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                ("position", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'label'],
+                "ordering": ["position", "label"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('query', models.CharField(help_text="The list's query string.", max_length=2000, verbose_name='filters')),
-                ('shared', models.BooleanField(default=False, verbose_name='shared with the workspace')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "query",
+                    models.CharField(
+                        help_text="The list's query string.",
+                        max_length=2000,
+                        verbose_name="filters",
+                    ),
+                ),
+                (
+                    "shared",
+                    models.BooleanField(default=False, verbose_name="shared with the workspace"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SocialAccount',
+            name="SocialAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('instagram', 'Instagram'), ('tiktok', 'TikTok'), ('youtube', 'YouTube'), ('twitch', 'Twitch'), ('x', 'X'), ('pinterest', 'Pinterest'), ('linkedin', 'LinkedIn'), ('facebook', 'Facebook'), ('snapchat', 'Snapchat'), ('blog', 'Blog'), ('podcast', 'Podcast'), ('other', 'Other')], max_length=12, verbose_name='platform')),
-                ('handle', models.CharField(blank=True, max_length=200, verbose_name='handle')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='URL')),
-                ('followers', models.BigIntegerField(blank=True, null=True, verbose_name='followers')),
-                ('average_views', models.BigIntegerField(blank=True, null=True, verbose_name='average views')),
-                ('engagement_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True, verbose_name='engagement rate (%)')),
-                ('last_updated', models.DateTimeField(blank=True, null=True, verbose_name='figures last updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("instagram", "Instagram"),
+                            ("tiktok", "TikTok"),
+                            ("youtube", "YouTube"),
+                            ("twitch", "Twitch"),
+                            ("x", "X"),
+                            ("pinterest", "Pinterest"),
+                            ("linkedin", "LinkedIn"),
+                            ("facebook", "Facebook"),
+                            ("snapchat", "Snapchat"),
+                            ("blog", "Blog"),
+                            ("podcast", "Podcast"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="platform",
+                    ),
+                ),
+                ("handle", models.CharField(blank=True, max_length=200, verbose_name="handle")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="URL")),
+                (
+                    "followers",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="followers"),
+                ),
+                (
+                    "average_views",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="average views"),
+                ),
+                (
+                    "engagement_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="engagement rate (%)",
+                    ),
+                ),
+                (
+                    "last_updated",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="figures last updated"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-followers', 'platform'],
+                "ordering": ["-followers", "platform"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,171 +6,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('creators', '0001_initial'),
-        ('workspaces', '0001_initial'),
+        ("creators", "0001_initial"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='creator',
-            name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_creators', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="creator",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_creators",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AddField(
-            model_name='creator',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creators', to='workspaces.workspace'),
+            model_name="creator",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="creators",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='creatoremail',
-            name='creator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='creators.creator'),
+            model_name="creatoremail",
+            name="creator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="emails",
+                to="creators.creator",
+            ),
         ),
         migrations.AddField(
-            model_name='creatoremail',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="creatoremail",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='creatortag',
-            name='creator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='creators.creator'),
+            model_name="creatortag",
+            name="creator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="creators.creator"
+            ),
         ),
         migrations.AddField(
-            model_name='customfield',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custom_fields', to='workspaces.workspace'),
+            model_name="customfield",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="custom_fields",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="note",
+            name="author",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='creator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='note_entries', to='creators.creator'),
+            model_name="note",
+            name="creator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="note_entries",
+                to="creators.creator",
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='mentions',
-            field=models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="note",
+            name="mentions",
+            field=models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name='note',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="note",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='savedview',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to=settings.AUTH_USER_MODEL),
+            model_name="savedview",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="saved_views",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='savedview',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to='workspaces.workspace'),
+            model_name="savedview",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="saved_views",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='socialaccount',
-            name='creator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_accounts', to='creators.creator'),
+            model_name="socialaccount",
+            name="creator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="social_accounts",
+                to="creators.creator",
+            ),
         ),
         migrations.AddField(
-            model_name='socialaccount',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="socialaccount",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='workspaces.workspace'),
+            model_name="tag",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tags",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='creatortag',
-            name='tag',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='creators.tag'),
+            model_name="creatortag",
+            name="tag",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="creators.tag"),
         ),
         migrations.AddField(
-            model_name='creator',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='creators', through='creators.CreatorTag', to='creators.tag'),
+            model_name="creator",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="creators",
+                through="creators.CreatorTag",
+                to="creators.tag",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creatoremail',
-            constraint=models.UniqueConstraint(fields=('workspace', 'email'), name='email_unique_in_workspace'),
+            model_name="creatoremail",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "email"), name="email_unique_in_workspace"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customfield',
-            constraint=models.UniqueConstraint(fields=('workspace', 'key'), name='custom_field_key_unique'),
+            model_name="customfield",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "key"), name="custom_field_key_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='socialaccount',
-            index=models.Index(fields=['platform', 'creator'], name='creators_so_platfor_cb0cc1_idx'),
+            model_name="socialaccount",
+            index=models.Index(
+                fields=["platform", "creator"], name="creators_so_platfor_cb0cc1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='socialaccount',
-            index=models.Index(fields=['workspace', 'url'], name='creators_so_workspa_40eecf_idx'),
+            model_name="socialaccount",
+            index=models.Index(fields=["workspace", "url"], name="creators_so_workspa_40eecf_idx"),
         ),
         migrations.AddConstraint(
-            model_name='socialaccount',
-            constraint=models.UniqueConstraint(condition=models.Q(('handle', ''), _negated=True), fields=('workspace', 'platform', 'handle'), name='handle_unique_per_platform'),
+            model_name="socialaccount",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("handle", ""), _negated=True),
+                fields=("workspace", "platform", "handle"),
+                name="handle_unique_per_platform",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='tag_unique_in_workspace'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "name"), name="tag_unique_in_workspace"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creatortag',
-            index=models.Index(fields=['tag', 'creator'], name='creators_cr_tag_id_42a219_idx'),
+            model_name="creatortag",
+            index=models.Index(fields=["tag", "creator"], name="creators_cr_tag_id_42a219_idx"),
         ),
         migrations.AddConstraint(
-            model_name='creatortag',
-            constraint=models.UniqueConstraint(fields=('creator', 'tag'), name='tag_once'),
+            model_name="creatortag",
+            constraint=models.UniqueConstraint(fields=("creator", "tag"), name="tag_once"),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'deleted_at', 'name', 'id'], name='creators_cr_workspa_4a5243_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "deleted_at", "name", "id"],
+                name="creators_cr_workspa_4a5243_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'stage'], name='creators_cr_workspa_1dca1d_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "stage"], name="creators_cr_workspa_1dca1d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'tier'], name='creators_cr_workspa_e1d267_idx'),
+            model_name="creator",
+            index=models.Index(fields=["workspace", "tier"], name="creators_cr_workspa_e1d267_idx"),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'owner'], name='creators_cr_workspa_6b2b45_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "owner"], name="creators_cr_workspa_6b2b45_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'country'], name='creators_cr_workspa_53d8bb_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "country"], name="creators_cr_workspa_53d8bb_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'followers_max'], name='creators_cr_workspa_688a4b_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "followers_max"], name="creators_cr_workspa_688a4b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'engagement_rate'], name='creators_cr_workspa_056d24_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "engagement_rate"], name="creators_cr_workspa_056d24_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'created_at'], name='creators_cr_workspa_f02474_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "created_at"], name="creators_cr_workspa_f02474_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'updated_at'], name='creators_cr_workspa_8e3b72_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "updated_at"], name="creators_cr_workspa_8e3b72_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creator',
-            index=models.Index(fields=['workspace', 'primary_email'], name='creators_cr_workspa_99612b_idx'),
+            model_name="creator",
+            index=models.Index(
+                fields=["workspace", "primary_email"], name="creators_cr_workspa_99612b_idx"
+            ),
         ),
     ]

@@ -161,3 +161,31 @@ def test_without_a_token_the_api_answers_401(workspace) -> None:
     from django.test import Client
 
     assert Client().get("/api/v1/workspace").status_code == 401
+
+
+def test_notifications_are_listed_and_marked_read_for_the_token_member_only(
+    manager, member, other_workspace, api_client_for
+) -> None:
+    from rapport.creators.services import add_note
+    from rapport.testing.factories import CreatorFactory
+    from rapport.workspaces.models import Notification
+    from rapport.workspaces.roles import Role
+
+    colleague = member(Role.MANAGER, name="Priya Shah")
+    creator = CreatorFactory.create(workspace=manager.workspace, name="Zoe Kim")
+    add_note(
+        creator=creator,
+        author=colleague.user,
+        body=f"@{manager.user.email.split('@')[0]} can you call her?",
+    )
+    Notification.objects.create(workspace=other_workspace, recipient=manager.user, text="elsewhere")
+    client = api_client_for(manager)
+    listed = client.get("/api/v1/workspace/notifications").json()
+    assert [n["text"][:35] for n in listed] == ["Priya Shah mentioned you on Zoe Kim"]
+    assert listed[0]["read_at"] is None
+    response = client.post(
+        "/api/v1/workspace/notifications/read", {}, content_type="application/json"
+    )
+    assert response.json() == {"marked_read": 1}
+    assert client.get("/api/v1/workspace/notifications").json()[0]["read_at"] is not None
+    assert Notification.objects.get(text="elsewhere").read_at is None

@@ -15,7 +15,12 @@ from rapport.workspaces.roles import Role
 def test_token_create_prints_only_the_token(manager: Membership) -> None:
     out = io.StringIO()
     call_command(
-        "token", "create", "--workspace", manager.workspace.slug, "--user", manager.user.email,
+        "token",
+        "create",
+        "--workspace",
+        manager.workspace.slug,
+        "--user",
+        manager.user.email,
         stdout=out,
     )
     printed = out.getvalue().strip()
@@ -29,8 +34,15 @@ def test_token_cannot_exceed_the_members_role(member) -> None:
     viewer = member(Role.VIEWER)
     with pytest.raises(CommandError, match="more rights"):
         call_command(
-            "token", "create", "--workspace", viewer.workspace.slug,
-            "--user", viewer.user.email, "--role", "owner", stdout=io.StringIO(),
+            "token",
+            "create",
+            "--workspace",
+            viewer.workspace.slug,
+            "--user",
+            viewer.user.email,
+            "--role",
+            "owner",
+            stdout=io.StringIO(),
         )
     assert not ApiToken.objects.exists()
 
@@ -38,7 +50,12 @@ def test_token_cannot_exceed_the_members_role(member) -> None:
 def test_token_for_a_stranger_is_refused(manager: Membership, other_workspace) -> None:
     with pytest.raises(CommandError, match="not a member"):
         call_command(
-            "token", "create", "--workspace", other_workspace.slug, "--user", manager.user.email,
+            "token",
+            "create",
+            "--workspace",
+            other_workspace.slug,
+            "--user",
+            manager.user.email,
             stdout=io.StringIO(),
         )
 
