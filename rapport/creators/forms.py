@@ -563,3 +563,8 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> list[str]:
         return [self.cleaned_data.get(f"col_{i}", "") for i in range(len(self.job.headers))]
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(widget=forms.HiddenInput)
+    keep = forms.IntegerField(label=gettext_lazy("Which record to keep"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapport.creators import merge_views, views
+from rapport.creators import views
 
 app_name = "creators"
 urlpatterns = [
@@ -33,5 +33,5 @@ urlpatterns = [
     path("import/<int:job_id>/problems.csv", views.import_report, name="import_report"),
     path("export/", views.export_creators, name="export"),
     # --- Merge (owned by the workspace/merge work) ---
-    path("<int:pk>/merge/", merge_views.creator_merge, name="merge"),
+    path("<int:pk>/merge/", views.creator_merge, name="merge"),
 ]

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -33,6 +33,7 @@ from rapport.creators.forms import (
     EmailsForm,
     ImportMappingForm,
     ImportUploadForm,
+    MergeForm,
     NoteForm,
     PrivateForm,
     ProfileForm,
@@ -76,6 +77,7 @@ from rapport.creators.services import (
     delete_account,
     delete_creators,
     delete_saved_view,
+    merge_creators,
     restore_creators,
     save_account,
     save_view,
@@ -898,7 +900,7 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @workspace_view(Perm.EDIT_CREATORS)
-def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_report(request: HttpRequest, job_id: int) -> HttpResponseBase:
     """The rows that were not imported, with why, as a CSV file to fix and import again."""
     job = importing.import_job_for(_workspace(request), job_id)
     header, rows = importing.report_rows(job)
@@ -909,12 +911,11 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     )
     name = PurePath(job.file_name).stem or "import"
     response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-problems.csv"'
-    # Streamed: workspace_view's type says HttpResponse, but any response goes through it.
-    return cast(HttpResponse, response)
+    return response
 
 
 @workspace_view(Perm.EXPORT)
-def export_creators(request: HttpRequest) -> HttpResponse:
+def export_creators(request: HttpRequest) -> HttpResponseBase:
     """The list's creators (its filters, or the ticked ones) as CSV or XLSX.
 
     Addresses and tax details are included only for roles that may see them.
@@ -934,4 +935,105 @@ def export_creators(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("creators:list", kwargs={"ws": workspace.slug}))
-    return cast(HttpResponse, response)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging duplicates: pick the other record, compare side by side, choose which to keep, confirm.
+
+SEARCH_LIMIT = 20
+
+
+def _comparable(workspace: Workspace, pk: int) -> Creator:
+    """A live creator of the workspace (or 404), with what the comparison shows."""
+    creator = creator_for(workspace, pk)
+    prefetch_related_objects([creator], "emails", "social_accounts", "tags")
+    counts = Creator.objects.filter(pk=creator.pk).aggregate(
+        notes=Count("note_entries", distinct=True), events=Count("events", distinct=True)
+    )
+    creator.note_count, creator.event_count = counts["notes"], counts["events"]  # type: ignore[attr-defined]
+    return creator
+
+
+def _rows(left: Creator, right: Creator) -> list[tuple[str, Any, Any]]:
+    """The comparison table: a label and each creator's value."""
+
+    def accounts(c: Creator) -> str:
+        return ", ".join(
+            f"{a}" + (f" ({a.followers:,})" if a.followers is not None else "")
+            for a in c.social_accounts.all()
+        )
+
+    def on_file(value: str) -> str:
+        # Addresses and tax details are not shown here: only whether there is one to keep.
+        return _("on file") if value else ""
+
+    values = [
+        (_("E-mails"), lambda c: ", ".join(e.email for e in c.emails.all())),
+        (_("Channels"), accounts),
+        (_("Stage"), lambda c: c.get_stage_display()),
+        (_("Owner"), lambda c: c.owner.display_name if c.owner else ""),
+        (_("Tags"), lambda c: ", ".join(t.name for t in c.tags.all())),
+        (_("Pronouns"), lambda c: c.pronouns),
+        (_("Phone"), lambda c: c.phone),
+        (_("Country"), lambda c: c.country),
+        (_("City"), lambda c: c.city),
+        (_("Time zone"), lambda c: c.time_zone),
+        (_("Languages"), lambda c: ", ".join(c.languages or [])),
+        (_("Niches"), lambda c: ", ".join(c.niches or [])),
+        (_("Shipping address"), lambda c: on_file(c.shipping_address)),
+        (_("Tax details"), lambda c: on_file(c.tax_details)),
+        (_("Notes"), lambda c: c.note_count),
+        (_("Timeline events"), lambda c: c.event_count),
+        (_("Added"), lambda c: c.created_at),
+    ]
+    return [(label, get(left), get(right)) for label, get in values]
+
+
+@workspace_view(Perm.EDIT_CREATORS)
+def creator_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET ?q= searches for the duplicate, GET ?other= compares, POST merges."""
+    workspace = request.workspace  # type: ignore[attr-defined]
+    creator = _comparable(workspace, pk)
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose which record to keep."))
+            return redirect("creators:merge", ws=workspace.slug, pk=pk)
+        other = _comparable(workspace, form.cleaned_data["other"])
+        chosen = {creator.pk: creator, other.pk: other}
+        keep = chosen.get(form.cleaned_data["keep"])
+        if keep is None:
+            form.add_error("keep", _("Keep one of the two creators."))
+        else:
+            merged = other if keep is creator else creator
+            try:
+                merge_creators(workspace=workspace, actor=request.user, keep=keep, merge=merged)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(merged)s was merged into %(kept)s and moved to the bin.")
+                    % {"merged": merged.name, "kept": keep.name},
+                )
+                return redirect("creators:detail", ws=workspace.slug, pk=keep.pk)
+        context = {"creator": creator, "other": other, "form": form}
+        context["rows"] = _rows(creator, other)
+        return render(request, "creators/merge.html", context, status=400)
+    other_id = request.GET.get("other", "")
+    if other_id.isdigit() and int(other_id) != creator.pk:
+        other = _comparable(workspace, int(other_id))
+        form = MergeForm(initial={"other": other.pk, "keep": creator.pk})
+        context = {"creator": creator, "other": other, "form": form, "rows": _rows(creator, other)}
+        return render(request, "creators/merge.html", context)
+    query = request.GET.get("q", "").strip()
+    candidates: list[Creator] = []
+    if query:
+        candidates = list(
+            filtered_creators(workspace, CreatorFilters(q=query))
+            .exclude(pk=creator.pk)
+            .select_related("owner")[:SEARCH_LIMIT]
+        )
+    context = {"creator": creator, "query": query, "candidates": candidates}
+    return render(request, "creators/merge.html", context)

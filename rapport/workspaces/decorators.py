@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from rapport.workspaces.services import membership_for
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def workspace_view(
@@ -27,7 +27,7 @@ def workspace_view(
     def decorate(view: View) -> View:
         @login_required
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, ws: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = membership_for(request.user, ws)  # type: ignore[arg-type]
             request.membership = membership  # type: ignore[attr-defined]
             request.workspace = membership.workspace  # type: ignore[attr-defined]
