@@ -25,7 +25,7 @@ run: setup
 	$(BIN)/rapport migrate --noinput
 	$(BIN)/rapport demo
 	@set -m; $(BIN)/rapport worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill -- -$$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Background worker started (pid $$worker)."; \
 	  $(BIN)/rapport serve --bind $(BIND)
 

@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     results: list[dict[str, Any]] = []
+    failed = []
     for database in databases:
         # Static files are served from the source tree; WhiteNoise only wants the folder to exist.
         (BENCH_DIR / database / "static").mkdir(parents=True, exist_ok=True)
@@ -127,21 +128,27 @@ def main(argv: list[str] | None = None) -> int:
             "RAPPORT_LOG_LEVEL": "ERROR",
             "DJANGO_SETTINGS_MODULE": "rapport.settings",
         }
-        if database == "sqlite":
-            env.pop("DATABASE_URL", None)
-            results += run_child_process(args, database, env)
-        elif os.environ.get("DATABASE_URL"):
-            print("PostgreSQL: using DATABASE_URL (the bench workspace is created there once).")
-            results += run_child_process(args, database, env)
-        else:
-            with throwaway_postgres(args.pg_port) as url:
-                results += run_child_process(args, database, {**env, "DATABASE_URL": url})
+        try:
+            if database == "sqlite":
+                env.pop("DATABASE_URL", None)
+                results += run_child_process(args, database, env)
+            elif os.environ.get("DATABASE_URL"):
+                print("PostgreSQL: using DATABASE_URL (the bench workspace is created there once).")
+                results += run_child_process(args, database, env)
+            else:
+                with throwaway_postgres(args.pg_port) as url:
+                    results += run_child_process(args, database, {**env, "DATABASE_URL": url})
+        except subprocess.CalledProcessError:
+            print(f"The {database} benchmark failed (see above).")
+            failed.append(database)
     print_table(results)
     print(f"\nTotal time {time.monotonic() - started:.0f} s; {load()} on {os.cpu_count()} CPUs.")
     slow = [r for r in results if r.get("p95") is not None and r["p95"] > TARGET_MS]
     if slow:
         print(f"{len(slow)} measurement(s) above the {TARGET_MS:.0f} ms p95 target (marked !).")
-    return 0
+    if failed:
+        print(f"Not measured, the run failed: {', '.join(failed)}.")
+    return 1 if failed else 0
 
 
 def run_child_process(

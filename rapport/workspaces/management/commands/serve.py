@@ -35,4 +35,6 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
+        self.stdout.write(f"Serving Rapport on http://{bind}/ (Ctrl-C stops it).")
+        self.stdout.flush()
         os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606

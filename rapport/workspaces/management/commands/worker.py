@@ -12,4 +12,5 @@ class Command(BaseCommand):
     help = "Run the background worker (Django tasks, database queue)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("db_worker")
+        # No autoreloader: it would fork a second process that outlives a stop by pid.
+        call_command("db_worker", reload=False)
