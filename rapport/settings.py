@@ -136,6 +136,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages come from the npm registry into node_modules at set-up; never from a CDN.
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [

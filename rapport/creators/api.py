@@ -584,8 +584,10 @@ def delete_account(request: HttpRequest, creator_id: int, account_id: int) -> St
 def list_tags(request: HttpRequest) -> QuerySet[Tag]:
     """The workspace's tags, with how many creators carry each."""
     require_perm(request, Perm.VIEW)
-    return Tag.objects.filter(workspace=workspace_of(request)).annotate(
-        creator_count=Count("creators", filter=Q(creators__deleted_at__isnull=True))
+    return (
+        Tag.objects.filter(workspace=workspace_of(request))
+        .annotate(creator_count=Count("creators", filter=Q(creators__deleted_at__isnull=True)))
+        .order_by("name")  # Meta.ordering does not apply to grouped queries
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -176,6 +177,8 @@ class CreatorFilters:
 def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet[Creator]:
     """The workspace's creators matching ``filters``, sorted, without related rows loaded."""
     qs = Creator.objects.filter(workspace=workspace, deleted_at__isnull=not filters.bin)
+    # PostgreSQL's jsonb containment uses the GIN indexes; SQLite has no JSON containment.
+    json_containment = connections[qs.db].vendor == "postgresql"
     if filters.q:
         for word in filters.q.lower().split()[:5]:
             qs = qs.filter(search_text__contains=word)
@@ -194,8 +197,11 @@ def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet
     if filters.language:
         language_q = Q()
         for language in filters.language:
-            # JSON "contains" is not on SQLite; the quoted code in the JSON text is exact enough.
-            language_q |= Q(languages__icontains=f'"{language}"')
+            language_q |= (
+                Q(languages__contains=[language])
+                if json_containment
+                else Q(languages__icontains=f'"{language}"')
+            )
         qs = qs.filter(language_q)
     if filters.followers_min is not None:
         qs = qs.filter(followers_max__gte=filters.followers_min)
@@ -238,15 +244,20 @@ def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet
                 raise ValidationError(
                     {f"cf.{key}": _("There is no custom field “%(k)s”.") % {"k": key}}
                 )
-            if definition.field_type == FieldType.MULTI_CHOICE:
-                qs = qs.filter(**{f"custom_fields__{key}__icontains": f'"{value}"'})
-            elif definition.field_type == FieldType.NUMBER:
+            wanted: Any = value
+            if definition.field_type == FieldType.NUMBER:
                 try:
-                    qs = qs.filter(**{f"custom_fields__{key}": float(value)})
+                    wanted = float(value)
                 except ValueError:
                     raise ValidationError({f"cf.{key}": _("Give a number.")}) from None
+            if json_containment:
+                # jsonb containment, served by the GIN index on custom_fields.
+                is_multi = definition.field_type == FieldType.MULTI_CHOICE
+                qs = qs.filter(custom_fields__contains={key: [wanted] if is_multi else wanted})
+            elif definition.field_type == FieldType.MULTI_CHOICE:
+                qs = qs.filter(**{f"custom_fields__{key}__icontains": f'"{value}"'})
             else:
-                qs = qs.filter(**{f"custom_fields__{key}": value})
+                qs = qs.filter(**{f"custom_fields__{key}": wanted})
     order = COLUMNS[filters.sort.lstrip("-")][1]
     direction = "-" if filters.sort.startswith("-") else ""
     return qs.order_by(f"{direction}{order}", f"{direction}id")
@@ -283,7 +294,7 @@ def possible_owners(workspace: Workspace) -> QuerySet[User]:
 def countries_in_use(workspace: Workspace) -> list[str]:
     """The distinct countries of the workspace's creators (an indexed scan)."""
     return list(
-        Creator.objects.filter(workspace=workspace)
+        Creator.objects.filter(workspace=workspace, deleted_at__isnull=True)
         .exclude(country="")
         .order_by("country")
         .values_list("country", flat=True)

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, prefetch_related_objects
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -86,6 +85,7 @@ from rapport.creators.services import (
 )
 from rapport.creators.services import add_note as add_note_service
 from rapport.creators.services import change_stage as change_stage_service
+from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import workspace_view
 from rapport.workspaces.models import AuditEvent, Membership, Notification, User, Workspace
 from rapport.workspaces.roles import Perm
@@ -213,7 +213,8 @@ def creator_list(request: HttpRequest) -> HttpResponse:
     """The creator list; an htmx request gets just the results, and the URL it should show."""
     workspace, membership = _workspace(request), _membership(request)
     filters, creators, errors = _read_filters(request, workspace)
-    page = Paginator(with_list_relations(creators), PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    page = CappedPaginator(with_list_relations(creators), PAGE_SIZE, page=number).get_page(number)
     query = filters.as_query()
     page_query = "&".join(filter(None, [query, f"page={page.number}" if page.number > 1 else ""]))
     columns = ["name"] + [key for key in COLUMNS if key in filters.columns() and key != "name"]

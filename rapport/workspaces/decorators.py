@@ -31,7 +31,8 @@ def workspace_view(
             membership = membership_for(request.user, ws)  # type: ignore[arg-type]
             request.membership = membership  # type: ignore[attr-defined]
             request.workspace = membership.workspace  # type: ignore[attr-defined]
-            request.session["workspace"] = ws
+            if request.session.get("workspace") != ws:
+                request.session["workspace"] = ws
             if perm and not membership.can(perm):
                 raise DjangoPermissionDenied
             if (
