@@ -225,6 +225,8 @@ def creator_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "errors": errors,
         "columns": columns,
+        "show": dict.fromkeys(columns, True),
+        "detail_base": reverse("creators:list", kwargs={"ws": workspace.slug}),
         "headers": _headers(filters, columns),
         "error_list": [
             (FILTER_LABELS.get(name, name), " ".join(messages_))

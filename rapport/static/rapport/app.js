@@ -38,6 +38,19 @@
     if (bulk) updateSelectedCount(bulk);
   });
 
+  // Export links follow the filters the address bar now shows (htmx changed it in place).
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    document.querySelectorAll("[data-export-link]").forEach(function (link) {
+      var url = new URL(link.href);
+      var query = new URLSearchParams(params);
+      query.set("format", url.searchParams.get("format") || "csv");
+      url.search = query.toString();
+      link.href = url.toString();
+    });
+  });
+
   // On a phone the filter panel starts folded so that the results come first.
   document.addEventListener("DOMContentLoaded", function () {
     if (window.matchMedia("(max-width: 600px)").matches) {
