@@ -184,13 +184,19 @@ def find_duplicates(
     accounts: Sequence[AccountData] = (),
     exclude: Creator | None = None,
 ) -> list[Duplicate]:
-    """Existing live creators sharing an e-mail, a platform and handle, or a profile URL."""
+    """Existing creators sharing an e-mail, a platform and handle, or a profile URL.
+
+    Creators in the bin count too: they keep their e-mails and handles until restored or merged,
+    and the reason says where they are.
+    """
     found: dict[int, Duplicate] = {}
 
     def add(creator: Creator, reason: str) -> None:
+        if creator.deleted_at is not None:
+            reason = _("%(reason)s, in the bin") % {"reason": reason}
         found.setdefault(creator.pk, Duplicate(creator)).reasons.append(reason)
 
-    scope = Q(workspace=workspace, creator__deleted_at__isnull=True)
+    scope = Q(workspace=workspace)
     if exclude is not None:
         scope &= ~Q(creator=exclude)
     if emails:
