@@ -16,13 +16,22 @@ ALIASES = {"import-creators": "import_creators", "export-creators": "export_crea
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1:
         args[1] = ALIASES.get(args[1], args[1])
     args[0] = "rapport"
-    execute_from_command_line(args)
+    try:
+        # Load the settings first: unsafe production settings stop every command, not just some.
+        settings.INSTALLED_APPS  # noqa: B018
+        execute_from_command_line(args)
+    except ImproperlyConfigured as exc:
+        # The message lists what to fix; a traceback would only bury it.
+        print(exc, file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 PRODUCTION = env_bool("RAPPORT_PRODUCTION")
 DEBUG = env_bool("RAPPORT_DEBUG", default=not PRODUCTION)
 
@@ -179,6 +191,14 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 
+# The cache holds short-lived counters (sign-in limits); files work across the workers of one box.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+
 # Background work: Django's tasks API, stored in the database by default.
 TASKS = {
     "default": {
@@ -198,6 +218,11 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("RAPPORT_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("RAPPORT_SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Both off by default: HSTS is hard to take back, and the proxy in front usually redirects.
+SECURE_HSTS_SECONDS = env_int("RAPPORT_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("RAPPORT_SSL_REDIRECT")
+# Behind a reverse proxy, the client's address is the first X-Forwarded-For entry.
+RAPPORT_TRUSTED_PROXY = env_bool("RAPPORT_TRUSTED_PROXY")
 
 RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
 
@@ -223,6 +248,17 @@ def unsafe_production_settings() -> list[str]:
         problems.append("ALLOWED_HOSTS is empty: list the host names Rapport is served on.")
     if "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS contains '*': list the real host names.")
+    base_url = os.environ.get("RAPPORT_BASE_URL", "")
+    if not base_url:
+        problems.append("RAPPORT_BASE_URL is not set: give the public https:// address.")
+    elif base_url.startswith("http://"):
+        if not env_bool("RAPPORT_ALLOW_HTTP"):
+            problems.append(
+                "RAPPORT_BASE_URL starts with http://: serve Rapport over https://, or set "
+                "RAPPORT_ALLOW_HTTP=1 on a private network."
+            )
+    elif not base_url.startswith("https://"):
+        problems.append("RAPPORT_BASE_URL must start with https://.")
     return problems
 
 

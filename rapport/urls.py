@@ -1,18 +1,24 @@
-from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from rapport.api.api import api
 from rapport.workspaces import views as workspace_views
 
 urlpatterns = [
     path("", workspace_views.home, name="home"),
+    path("accounts/login/", workspace_views.SignInView.as_view(), name="login"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
+        "accounts/password_reset/",
+        workspace_views.PasswordResetRequestView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("rapport.workspaces.urls")),
     path("w/<slug:ws>/creators/", include("rapport.creators.urls")),
     path("api/v1/", api.urls),
+    # Browsers ask for /favicon.ico on their own. Lazy: the hashed name is known only once the
+    # static files are collected, not when this module is imported.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("rapport/favicon.svg"))),
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,7 +34,42 @@ class TokenAuth(HttpBearer):
         return found
 
 
-api = NinjaAPI(
+class RapportAPI(NinjaAPI):
+    """ninja's API, answering in JSON also a method a path does not take and an unknown path."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._json_not_allowed(pattern.callback)
+        # Last, so it only answers what no endpoint matched.
+        patterns.append(re_path(r"", csrf_exempt(self._unknown_path)))
+        return patterns
+
+    def _json_not_allowed(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """ninja answers a wrong method with plain text; say it in JSON, keeping ``Allow``."""
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            response = view(request, *args, **kwargs)
+            if not isinstance(response, HttpResponseNotAllowed):
+                return response
+            detail = _("This endpoint does not take %(method)s; it takes %(allowed)s.") % {
+                "method": request.method,
+                "allowed": response["Allow"],
+            }
+            answer = self.create_response(request, {"detail": detail}, status=405)
+            answer["Allow"] = response["Allow"]
+            return answer
+
+        return wrapped
+
+    def _unknown_path(self, request: HttpRequest) -> HttpResponse:
+        detail = _("There is no endpoint at this address; the reference is at /api/v1/docs.")
+        return self.create_response(request, {"detail": detail}, status=404)
+
+
+api = RapportAPI(
     title="Rapport API",
     version="1",
     description=(

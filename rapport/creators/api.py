@@ -602,6 +602,14 @@ def list_custom_fields(request: HttpRequest) -> QuerySet[CustomField]:
     return CustomField.objects.filter(workspace=workspace_of(request))
 
 
+def _token_membership(request: HttpRequest) -> Membership:
+    """The token's member, with the token's role: the token, not the person, decides."""
+    token = token_of(request)
+    membership = get_object_or_404(Membership, workspace=token.workspace, user=token.user)
+    membership.role = token.role
+    return membership
+
+
 class SavedViewOut(Schema):
     id: int
     name: str
@@ -634,8 +642,7 @@ def create_saved_view(request: HttpRequest, payload: SavedViewIn) -> Status[Save
     """Save a filter state under a name; the query is checked with the list's own filters."""
     require_perm(request, Perm.VIEW)
     view = services.save_view(
-        workspace=workspace_of(request),
-        owner=_actor(request),
+        membership=_token_membership(request),
         name=payload.name,
         query=payload.query,
         shared=payload.shared,
@@ -651,10 +658,7 @@ def delete_saved_view(request: HttpRequest, view_id: int) -> Status[None]:
     require_perm(request, Perm.VIEW)
     workspace = workspace_of(request)
     view = get_object_or_404(saved_views_for(workspace, _actor(request)), pk=view_id)
-    membership = get_object_or_404(Membership, workspace=workspace, user=_actor(request))
-    # The token's role, not the member's, decides what it may delete.
-    membership.role = token_of(request).role
-    services.delete_saved_view(view=view, membership=membership)
+    services.delete_saved_view(view=view, membership=_token_membership(request))
     return Status(204, None)
 
 

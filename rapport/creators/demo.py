@@ -120,6 +120,15 @@ NOTES = [
     "Agent handles rates, loop @maya in on any offer.",
     "Sensitive skin, only send the fragrance-free range.",
 ]
+STAGE_REASONS = {
+    Stage.QUALIFIED: "Audience and tone fit the spring launch",
+    Stage.CONTACTED: "First e-mail sent with rates and usage terms",
+    Stage.NEGOTIATING: "Asked for a usage fee on paid ads",
+    Stage.ACTIVE: "Rates agreed",
+    Stage.ADVOCATE: "Third collaboration, posts about us unprompted",
+    Stage.PAUSED: "On parental leave until the autumn",
+    Stage.DECLINED: "Exclusive with a competitor this year",
+}
 PLATFORM_WEIGHTS = [
     (Platform.INSTAGRAM, 5),
     (Platform.TIKTOK, 4),
@@ -207,16 +216,19 @@ def build_demo(creators: int = 60, seed: int = 7) -> Workspace:
         chosen = rng.sample(sorted(set(platforms)), k=rng.choice([1, 1, 2, 2, 3]))
         if Platform.INSTAGRAM not in chosen and rng.random() < 0.6:
             chosen[0] = Platform.INSTAGRAM
-        accounts = [
-            AccountData(
-                platform=p,
-                handle=handle.replace(".", "_") if p == Platform.TIKTOK else handle,
-                followers=_followers(rng),
-                average_views=rng.randint(500, 200_000),
-                engagement_rate=Decimal(str(round(rng.uniform(0.8, 9.5), 2))),
+        accounts = []
+        for p in dict.fromkeys(chosen):
+            followers = _followers(rng)
+            accounts.append(
+                AccountData(
+                    platform=p,
+                    handle=handle.replace(".", "_") if p == Platform.TIKTOK else handle,
+                    followers=followers,
+                    # Views run at a fraction of the following, as they do in real life.
+                    average_views=int(followers * rng.uniform(0.04, 0.35)),
+                    engagement_rate=Decimal(str(round(rng.uniform(0.8, 9.5), 2))),
+                )
             )
-            for p in dict.fromkeys(chosen)
-        ]
         creator = create_creator(
             workspace=workspace,
             actor=owner,
@@ -252,9 +264,7 @@ def build_demo(creators: int = 60, seed: int = 7) -> Workspace:
                 creator=creator,
                 actor=rng.choice(managers),
                 stage=stage,
-                reason=rng.choice(
-                    ["Replied to outreach", "Good fit for spring launch", "Rates agreed", ""]
-                ),
+                reason=STAGE_REASONS.get(stage, ""),
             )
         if rng.random() < 0.5:
             add_note(creator=creator, author=rng.choice(managers), body=rng.choice(NOTES))

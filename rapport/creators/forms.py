@@ -20,8 +20,8 @@ from rapport.creators.models import (
     Stage,
 )
 from rapport.creators.queries import possible_owners
-from rapport.creators.services import AccountData
-from rapport.creators.social import parse_count
+from rapport.creators.services import AccountData, clean_country
+from rapport.creators.social import looks_like_url, parse_count
 from rapport.workspaces.models import User, Workspace
 
 TIME_ZONES = [("", gettext_lazy("Not set"))] + [
@@ -89,11 +89,11 @@ class AccountFieldsMixin(forms.Form):
         profile = self.cleaned_data.get("profile", "").strip()
         if not profile:
             return None
-        looks_like_url = "/" in profile or profile.lower().startswith(("http", "www."))
+        is_url = looks_like_url(profile)
         return AccountData(
             platform=self.cleaned_data.get("platform", ""),
-            handle="" if looks_like_url else profile,
-            url=profile if looks_like_url else "",
+            handle="" if is_url else profile,
+            url=profile if is_url else "",
             followers=self.cleaned_data.get("followers"),
             average_views=self.cleaned_data.get("average_views"),
             engagement_rate=self.cleaned_data.get("engagement_rate"),
@@ -223,7 +223,7 @@ class ProfileForm(forms.Form):
     country = forms.CharField(
         label=gettext_lazy("Country"),
         required=False,
-        help_text=gettext_lazy("Two-letter code, such as FR or US."),
+        help_text=gettext_lazy("Two-letter code or English name, such as FR or France."),
     )
     city = forms.CharField(label=gettext_lazy("City"), max_length=120, required=False)
     time_zone = forms.ChoiceField(
@@ -326,10 +326,11 @@ class ProfileForm(forms.Form):
         self.fields["owner"].queryset = possible_owners(creator.workspace)  # type: ignore[attr-defined]
 
     def clean_country(self) -> str:
-        country = self.cleaned_data["country"].strip().upper()
-        if country and (len(country) != 2 or not country.isalpha()):
-            raise ValidationError(_("Use a two-letter country code, such as FR."))
-        return country
+        # The service checks it again; checking here shows the error with the form's others.
+        try:
+            return clean_country(self.cleaned_data["country"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["country"]) from None
 
     def clean_age_bands(self) -> dict[str, float]:
         return parse_shares(self.cleaned_data["age_bands"], _("age bands"))

@@ -42,6 +42,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import uuid
 import zipfile
@@ -97,6 +98,8 @@ from rapport.creators.services import (
 from rapport.creators.social import parse_count
 from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.services import record
+
+logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 50
 PREVIEW_ROWS = 20
@@ -1342,6 +1345,10 @@ def run_commit(job: ImportJob, *, on_row: OnRow | None = None) -> ImportJob:
         return _fail(
             job, _("The database refused a change (%(why)s); nothing was imported.") % {"why": exc}
         )
+    except Exception:
+        # Whatever went wrong, the job must not stay "importing" for ever; the log has the rest.
+        logger.exception("Import %s failed", job.pk)
+        return _fail(job, _("An unexpected error stopped the import; nothing was imported."))
     return job
 
 

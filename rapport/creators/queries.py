@@ -29,6 +29,7 @@ from rapport.creators.models import (
     Stage,
     Tier,
 )
+from rapport.creators.search import matching_text
 from rapport.workspaces.models import AuditEvent, User, Workspace
 
 # Columns the list can show and sort by: key -> (label, order_by field).
@@ -171,7 +172,8 @@ class CreatorFilters:
         return urlencode(pairs)
 
     def is_filtered(self) -> bool:
-        return self.as_query(sort="name", col=[]) != ""
+        """Whether any filter narrows the list (sorting, columns and the bin are not filters)."""
+        return self.as_query(sort="name", col=[], bin=False) != ""
 
 
 def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet[Creator]:
@@ -180,8 +182,7 @@ def filtered_creators(workspace: Workspace, filters: CreatorFilters) -> QuerySet
     # PostgreSQL's jsonb containment uses the GIN indexes; SQLite has no JSON containment.
     json_containment = connections[qs.db].vendor == "postgresql"
     if filters.q:
-        for word in filters.q.lower().split()[:5]:
-            qs = qs.filter(search_text__contains=word)
+        qs = matching_text(qs, filters.q.lower().split()[:5])
     if filters.stage:
         qs = qs.filter(stage__in=filters.stage)
     if filters.tier:

@@ -32,8 +32,8 @@ from rapport.creators.models import (
     Stage,
     Tag,
 )
-from rapport.creators.social import normalise_url, parse_profile, tier_for
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.creators.social import NotAProfile, parse_profile, tier_for
+from rapport.workspaces.models import AuditEvent, Membership, User, Workspace
 from rapport.workspaces.services import diff, notify, record
 
 # Fields a creator's profile form, the API and imports may set directly.
@@ -68,14 +68,17 @@ class AccountData:
     engagement_rate: Decimal | None = None
 
     def normalised(self) -> AccountData:
-        """Fill the handle from a pasted URL (and the URL from a handle); validate the platform."""
+        """Fill the handle from a pasted URL (and the URL from a handle); validate the platform.
+
+        A link that names no profile (a post, a video, a share link) is refused.
+        """
         platform, handle, url = self.platform, self.handle, self.url
         if url:
-            guessed, parsed_handle, url = parse_profile(url, platform or None)
+            guessed, parsed_handle, url = _parse_profile(url, platform, "url")
             platform = platform or guessed or ""
             handle = handle or parsed_handle
         if handle:
-            guessed, handle, canonical = parse_profile(handle, platform or None)
+            guessed, handle, canonical = _parse_profile(handle, platform, "handle")
             platform = platform or guessed or ""
             url = url or canonical
         if platform not in Platform.values:
@@ -85,11 +88,25 @@ class AccountData:
         return AccountData(
             platform=platform,
             handle=handle,
-            url=normalise_url(url) if url else "",
+            url=url,
             followers=self.followers,
             average_views=self.average_views,
             engagement_rate=self.engagement_rate,
         )
+
+
+def _parse_profile(value: str, platform: str, field: str) -> tuple[str | None, str, str]:
+    """``social.parse_profile`` with its refusals as a ValidationError on ``field``."""
+    try:
+        return parse_profile(value, platform or None)
+    except NotAProfile:
+        message = _(
+            "This link leads to a post or a video, not to a profile: paste the address of the "
+            "profile itself, or the handle."
+        )
+    except ValueError:
+        message = _("“%(v)s” is not a web address that can be read.") % {"v": value}
+    raise ValidationError({field: message})
 
 
 @dataclass
@@ -459,7 +476,12 @@ def update_creator(
             workspace=creator.workspace,
             actor=actor,
             kind="creator.updated",
-            summary=_("Changed %(fields)s") % {"fields": ", ".join(sorted(changes))},
+            summary=_("Changed %(fields)s")
+            % {
+                "fields": ", ".join(
+                    sorted(str(Creator._meta.get_field(name).verbose_name) for name in changes)
+                )
+            },
             obj=creator,
             creator=creator,
             changes=shown,
@@ -657,29 +679,32 @@ def bulk_tag(
     if not tag.strip():
         raise ValidationError({"tag": _("Name the tag.")})
     creators = _alive(workspace, ids)
-    the_tag = ensure_tag(workspace, tag)
+    name = tag.strip()[:60]
+    tagged = CreatorTag.objects.filter(
+        creator__in=creators, tag__workspace=workspace, tag__name=name
+    )
+    holders = set(tagged.values_list("creator_id", flat=True))
     if remove:
-        changed = CreatorTag.objects.filter(creator__in=creators, tag=the_tag).delete()[0]
+        # Removing a tag nobody has changes nothing (and creates no tag).
+        tagged.delete()
+        touched = [c for c in creators if c.pk in holders]
+        label = _("Removed the tag “%(tag)s”")
     else:
-        before = set(
-            CreatorTag.objects.filter(creator__in=creators, tag=the_tag).values_list(
-                "creator_id", flat=True
-            )
-        )
-        CreatorTag.objects.bulk_create(
-            [CreatorTag(creator=c, tag=the_tag) for c in creators if c.pk not in before]
-        )
-        changed = len(creators) - len(before)
-    verb = _("Untagged") if remove else _("Tagged")
-    for creator in creators:
+        the_tag = ensure_tag(workspace, name)
+        touched = [c for c in creators if c.pk not in holders]
+        CreatorTag.objects.bulk_create([CreatorTag(creator=c, tag=the_tag) for c in touched])
+        label = _("Added the tag “%(tag)s”")
+    for creator in touched:
         record(
             workspace=workspace,
             actor=actor,
             kind="creator.tags_changed",
-            summary=f"{verb} “{the_tag.name}”",
+            summary=label % {"tag": name},
             obj=creator,
             creator=creator,
+            changes={"tags": (None, name) if not remove else (name, None)},
         )
+    changed = len(touched)
     return changed
 
 
@@ -734,9 +759,23 @@ def delete_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[i
 
 @transaction.atomic
 def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[int]) -> int:
+    """Bring creators back from the bin; one merged into another record cannot come back."""
     creators = list(
         Creator.objects.filter(workspace=workspace, pk__in=list(ids), deleted_at__isnull=False)
     )
+    merged = AuditEvent.objects.filter(
+        workspace=workspace, kind="creator.merged_away", creator__in=creators
+    ).select_related("creator")
+    if merged:
+        raise ValidationError(
+            {
+                "ids": _(
+                    "%(names)s was merged into another creator: its e-mails, accounts and "
+                    "history are there now, so it cannot be restored."
+                )
+                % {"names": ", ".join(sorted({str(e.creator) for e in merged}))}
+            }
+        )
     Creator.objects.filter(pk__in=[c.pk for c in creators]).update(deleted_at=None)
     for creator in creators:
         record(
@@ -754,24 +793,31 @@ def restore_creators(*, workspace: Workspace, actor: User | None, ids: Iterable[
 
 
 @transaction.atomic
-def save_view(
-    *, workspace: Workspace, owner: User, name: str, query: str, shared: bool = False
-) -> SavedView:
-    """Save a creator-list filter state under a name, personal or shared with the workspace.
+def save_view(*, membership: Membership, name: str, query: str, shared: bool = False) -> SavedView:
+    """Save a creator-list filter state under a name, for the member or the whole workspace.
 
     The query is read with the list's own filter engine and stored in its canonical form, so a
-    view that cannot be applied is refused here rather than failing when opened.
+    view that cannot be applied is refused here rather than failing when opened. Sharing a view
+    puts it in every member's list, so it takes the right to edit creators.
     """
     from django.http import QueryDict
 
     from rapport.creators.queries import CreatorFilters
+    from rapport.workspaces.roles import Perm
+    from rapport.workspaces.services import PermissionDenied
 
+    if shared and not membership.can(Perm.EDIT_CREATORS):
+        raise PermissionDenied(Perm.EDIT_CREATORS)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the view a name.")})
     filters = CreatorFilters.from_params(QueryDict(query.lstrip("?")))
     return SavedView.objects.create(
-        workspace=workspace, owner=owner, name=name[:100], query=filters.as_query(), shared=shared
+        workspace=membership.workspace,
+        owner=membership.user,
+        name=name[:100],
+        query=filters.as_query(),
+        shared=shared,
     )
 
 

@@ -391,12 +391,13 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
         return redirect(_list_url(workspace, query))
     try:
         view = save_view(
-            workspace=workspace,
-            owner=_user(request),
+            membership=_membership(request),
             name=form.cleaned_data["name"],
             query=form.cleaned_data["query"],
             shared=form.cleaned_data["shared"],
         )
+    except WorkspacePermissionDenied:
+        raise PermissionDenied from None
     except ValidationError:
         messages.error(request, _("These filters cannot be saved: fix them first."))
         return redirect(_list_url(workspace, query))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from rapport.workspaces.models import (
 )
 from rapport.workspaces.queries import holiday_countries
 from rapport.workspaces.roles import Role, role_within
+from rapport.workspaces import throttling
 from rapport.workspaces.services import TIER_KEYS
 
 TIER_LABELS = {
@@ -210,3 +212,31 @@ class CustomFieldForm(ServiceErrorsMixin, forms.Form):
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing every attempt for a while after too many wrong ones.
+
+    The refusal reads the same whether or not the address has an account.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username") or ""
+        if self.request is None or not email:
+            return super().clean()
+        if throttling.sign_in_refused(self.request, email):
+            raise ValidationError(
+                _(
+                    "Too many sign-in attempts in a short time. For the safety of the account, "
+                    "wait 15 minutes before trying again."
+                ),
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttling.sign_in_failed(self.request, email)
+            raise
+        throttling.sign_in_succeeded(email)
+        return cleaned

@@ -233,7 +233,7 @@ def invite(*, workspace: Workspace, inviter: User, email: str, role: str) -> Inv
         subject=_("You are invited to %(ws)s on Rapport") % {"ws": workspace.name},
         message=render_to_string(
             "workspaces/email/invitation.txt",
-            {"workspace": workspace, "inviter": inviter, "link": link, "role": role},
+            {"workspace": workspace, "inviter": inviter, "link": link, "role": Role(role).label},
         ),
         from_email=None,
         recipient_list=[invitation.email],

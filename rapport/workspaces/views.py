@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.creators.models import CustomField
 from rapport.creators.services import delete_custom_field, save_custom_field
-from rapport.workspaces import queries, services
+from rapport.workspaces import queries, services, throttling
 from rapport.workspaces.decorators import workspace_view
 from rapport.workspaces.forms import (
     ApiTokenForm,
@@ -26,6 +28,7 @@ from rapport.workspaces.forms import (
     NewWorkspaceForm,
     PersonalSettingsForm,
     RoleForm,
+    SignInForm,
     WorkspaceSettingsForm,
 )
 from rapport.workspaces.models import Invitation, User
@@ -34,6 +37,29 @@ from rapport.workspaces.roles import Perm, Role
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+class SignInView(auth_views.LoginView):
+    """The sign-in page, with the attempt limits of ``SignInForm``."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Ask for a reset link; a client that asked too often lately is told to wait instead."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not throttling.password_reset_allowed(self.request):
+            form.add_error(
+                None,
+                _(
+                    "Too many reset links were asked for from your network in a short time. "
+                    "Wait 15 minutes, then ask again."
+                ),
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 @login_required

@@ -78,3 +78,29 @@ def test_another_workspaces_view_is_not_found(manager, other_workspace, api_clie
     client = api_client_for(manager)
     assert client.get("/api/v1/saved-views").json() == []
     assert client.delete(f"/api/v1/saved-views/{theirs.pk}").status_code == 404
+
+
+def test_a_viewer_keeps_personal_views_but_cannot_share_one(member, api_client_for) -> None:
+    client = api_client_for(member(Role.VIEWER))
+    personal = client.post(
+        "/api/v1/saved-views", {"name": "Mine", "query": ""}, content_type="application/json"
+    )
+    assert personal.status_code == 201
+    shared = client.post(
+        "/api/v1/saved-views",
+        {"name": "For all", "query": "", "shared": True},
+        content_type="application/json",
+    )
+    assert shared.status_code == 403
+    assert list(SavedView.objects.values_list("name", flat=True)) == ["Mine"]
+
+
+def test_the_page_refuses_a_shared_view_from_a_viewer(member, client_for) -> None:
+    client = client_for(member(Role.VIEWER))
+    page = client.get("/w/lumen/creators/").content.decode()
+    assert "Share with the workspace" not in page
+    response = client.post(
+        "/w/lumen/creators/views/", {"name": "For all", "query": "", "shared": "on"}
+    )
+    assert response.status_code == 403
+    assert not SavedView.objects.exists()

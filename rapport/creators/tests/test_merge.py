@@ -224,3 +224,18 @@ def test_merge_api_refusals(
     )
     assert response.status_code == status
     assert not Creator.objects.filter(deleted_at__isnull=False).exists()
+
+
+def test_a_merged_away_creator_cannot_be_restored(
+    workspace: Workspace, manager, api_client_for, pair
+) -> None:
+    keep, merge = pair
+    merge_creators(workspace=workspace, actor=manager.user, keep=keep, merge=merge)
+    response = api_client_for(manager).post(f"/api/v1/creators/{merge.pk}/restore")
+    assert response.status_code == 422
+    assert "was merged into another creator" in response.json()["detail"][0]["message"]
+    assert Creator.objects.get(pk=merge.pk).deleted_at is not None
+    # An ordinary creator in the bin still comes back.
+    other = CreatorFactory.create(workspace=workspace)
+    assert api_client_for(manager).delete(f"/api/v1/creators/{other.pk}").status_code == 204
+    assert api_client_for(manager).post(f"/api/v1/creators/{other.pk}/restore").status_code == 200

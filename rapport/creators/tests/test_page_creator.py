@@ -265,7 +265,7 @@ def test_finance_changes_the_shipping_address(member, client_for, creator):
     assert creator.shipping_address == "1 New Street"
     # The timeline says it changed, without the address itself.
     text = page_text(client_for(member(Role.VIEWER)), creator)
-    assert "Changed shipping_address" in text
+    assert "Changed shipping address" in text
     assert "1 New Street" not in text
 
 
