@@ -3,7 +3,7 @@
 No ``DATABASE_URL`` means a SQLite file in ``RAPPORT_DATA_DIR`` (default ``./var``). Local mode
 generates a secret key once and keeps it in the data directory; production mode
 (``RAPPORT_PRODUCTION=1``) requires every unsafe default to be replaced and refuses to start
-otherwise (see ``rapport.checks``).
+otherwise (see ``unsafe_production_settings``).
 """
 
 from __future__ import annotations
@@ -196,6 +196,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
+        # Room for many locked-out addresses before old entries are dropped.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 

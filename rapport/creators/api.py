@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,12 +19,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
-from pydantic import SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BeforeValidator,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 
 from rapport.api.pagination import Page, PageParams, keyset_page
 from rapport.api.permissions import allows, require_perm, token_of, workspace_of
 from rapport.api.schemas import DuplicatesOut, ErrorOut, FieldErrorsOut
-from rapport.creators import exporting, importing, services
+from rapport.creators import exporting, importing, services, social
 from rapport.creators.models import (
     Creator,
     CustomField,
@@ -169,14 +175,42 @@ class CreatorOut(CreatorSummaryOut):
         return [row.email for row in creator.emails.all()]
 
 
+def _count(value: Any) -> int | None:
+    """A followers or views figure: a number, or text as people write it ("12.5k")."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str | None):
+            raise ValueError(value)
+        return social.parse_count(value)
+    except ValueError:
+        raise ValueError(
+            _("“%(v)s” is not a count: write 12500, “12.5k” or “1.2M”.") % {"v": value}
+        ) from None
+
+
+Figure = Annotated[
+    int | None,
+    BeforeValidator(_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "examples": ["12500", "12.5k", "1.2M"]},
+                {"type": "null"},
+            ],
+            "description": "A number, or text such as 12.5k or 1.2M.",
+        }
+    ),
+]
+
+
 class AccountIn(Schema):
     """A social account: a pasted profile URL is enough (platform and handle are read from it)."""
 
     platform: Platform | None = Field(None, description="Guessed from the URL when left out.")
     handle: str = Field("", max_length=200)
     url: str = Field("", max_length=500, description="A profile URL; the handle is read from it.")
-    followers: int | None = Field(None, ge=0)
-    average_views: int | None = Field(None, ge=0)
+    followers: Figure = None
+    average_views: Figure = None
     engagement_rate: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=4)
 
     def data(self) -> services.AccountData:
@@ -196,8 +230,8 @@ class AccountPatch(Schema):
     platform: Platform = unset()
     handle: str = unset(max_length=200)
     url: str = unset(max_length=500)
-    followers: int | None = Field(None, ge=0)
-    average_views: int | None = Field(None, ge=0)
+    followers: Figure = None
+    average_views: Figure = None
     engagement_rate: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=4)
 
 
@@ -206,7 +240,7 @@ class ProfileIn(Schema):
 
     pronouns: str = unset(max_length=40)
     phone: str = unset(max_length=40)
-    country: str = unset(max_length=2, description="ISO 3166 code, such as FR.")
+    country: str = unset(description="ISO 3166 code, such as FR, or the English name.")
     city: str = unset(max_length=120)
     time_zone: str = unset(max_length=64, description="Such as Europe/Paris.")
     languages: list[str] = unset(description="Language codes, such as en.")

@@ -310,7 +310,7 @@ ALIASES: dict[str, str] = {
 
 def _key(name: str) -> str:
     """A name as compared: no accents, lower case, single spaces, no leading "the"."""
-    plain = unicodedata.normalize("NFKD", name.replace("’", "'"))
+    plain = unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return " ".join(plain.lower().split()).removeprefix("the ")
 

@@ -29,8 +29,9 @@ Decisions:
   mark, UTF-16 with one, otherwise Windows-1252. Delimiter: whichever of comma, semicolon, tab
   or bar the header line uses most. The first non-empty row is the header; row numbers are the
   spreadsheet's.
-- Dates: XLSX date cells, Excel serial numbers, ISO dates, D.M.Y, and D/M/Y (M/D/Y in US
-  workspaces; a day above 12 decides either way).
+- Dates (``services.parse_date``, as for custom date fields everywhere): XLSX date cells, Excel
+  serial numbers, ISO dates, D.M.Y, and D/M/Y (M/D/Y in US workspaces; a day above 12 decides
+  either way).
 - Checking and committing run as background tasks (``creators.tasks``) that the page polls; the
   API and the CLI run them in-process and answer with the per-row report. While the commit runs
   only its status shows: its transaction hides progress until the end.
@@ -66,7 +67,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from rapport.creators.models import (
@@ -86,6 +86,7 @@ from rapport.creators.services import (
     DuplicateCreator,
     NewCreator,
     bulk_tag,
+    clean_country,
     clean_custom_value,
     clean_emails,
     create_creator,
@@ -94,6 +95,7 @@ from rapport.creators.services import (
     save_account,
     set_emails,
     update_creator,
+    writes_month_first,
 )
 from rapport.creators.social import parse_count
 from rapport.workspaces.models import Membership, User, Workspace
@@ -105,8 +107,6 @@ BATCH_ROWS = 50
 PREVIEW_ROWS = 20
 SAMPLE_ROWS = 5
 MAX_FOLLOWERS = 10**11
-SERIAL_RE = re.compile(r"\d{5}(\.\d+)?")
-DMY_RE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
 SPLIT_RE = re.compile(r"\s*[,;|/]\s*")
 EMAIL_SPLIT_RE = re.compile(r"[\s,;]+")
 
@@ -132,7 +132,7 @@ PROFILE_TARGETS: dict[str, tuple[Any, bool]] = {
     "other_emails": (gettext_lazy("Other e-mails"), True),
     "phone": (gettext_lazy("Phone"), False),
     "pronouns": (gettext_lazy("Pronouns"), False),
-    "country": (gettext_lazy("Country (two-letter code)"), False),
+    "country": (gettext_lazy("Country (code or name)"), False),
     "city": (gettext_lazy("City"), False),
     "time_zone": (gettext_lazy("Time zone"), False),
     "languages": (gettext_lazy("Languages"), True),
@@ -479,32 +479,6 @@ def text_of(value: Cell) -> str:
     return str(value).strip()
 
 
-def parse_date(value: Cell, *, month_first: bool = False) -> dt.date:
-    """A date from an XLSX date cell, an Excel serial number, ISO, D.M.Y, D/M/Y or M/D/Y."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return from_excel(value).date()
-    text = text_of(value)
-    if SERIAL_RE.fullmatch(text):
-        return from_excel(float(text)).date()
-    if re.match(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        year, month, day = (int(p) for p in re.split(r"\D", text)[:3])
-        return dt.date(year, month, day)
-    match = DMY_RE.fullmatch(text)
-    if not match:
-        raise ValueError(text)
-    first, sep, second, year_text = match.groups()
-    a, b, year = int(first), int(second), int(year_text)
-    if year < 100:
-        year += 2000 if year < 70 else 1900
-    day_first = a > 12 or (b <= 12 and (sep == "." or not month_first))
-    day, month = (a, b) if day_first else (b, a)
-    return dt.date(year, month, day)
-
-
 def _split(text: str) -> list[str]:
     return [part for part in SPLIT_RE.split(text) if part]
 
@@ -649,7 +623,7 @@ class RowReader:
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.workspace = job.workspace
-        self.month_first = job.workspace.country.upper() == "US"
+        self.month_first = writes_month_first(job.workspace)
         self.columns = [
             (index, column_label(job.headers, index), target)
             for index, target in enumerate(job.mapping)
@@ -730,13 +704,10 @@ class RowReader:
                 else:
                     row.profile[name] = text
         for column, value in values.get("country", []):
-            code = text_of(value).upper()
-            if re.fullmatch(r"[A-Z]{2}", code):
-                row.profile["country"] = code
-            else:
-                row.problem(
-                    column, _("Write the country as its two-letter code, such as FR or US.")
-                )
+            try:
+                row.profile["country"] = clean_country(text_of(value))
+            except ValidationError as exc:
+                row.problem(column, " ".join(_messages(exc).values()))
         for column, value in values.get("time_zone", []):
             text = text_of(value)
             if text in _time_zones():
@@ -794,17 +765,10 @@ class RowReader:
                     row.problem(column, _("This custom field no longer exists."))
                     continue
                 row.columns[definition.key] = column
-                raw: Any = value
+                typed = definition.field_type in (FieldType.DATE, FieldType.NUMBER)
                 try:
-                    if definition.field_type == FieldType.DATE:
-                        raw = parse_date(value, month_first=self.month_first).isoformat()
-                    elif definition.field_type != FieldType.NUMBER:
-                        raw = text_of(value)
-                    custom[definition.key] = clean_custom_value(definition, raw)
-                except (ValueError, OverflowError):
-                    row.problem(
-                        column,
-                        _("“%(v)s” is not a date; write it as YYYY-MM-DD.") % {"v": text_of(value)},
+                    custom[definition.key] = clean_custom_value(
+                        definition, value if typed else text_of(value), month_first=self.month_first
                     )
                 except ValidationError as exc:
                     row.problem(column, " ".join(_messages(exc).values()))

@@ -222,7 +222,9 @@ class SocialAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_platform_display()} @{self.handle}"
+        if self.handle:
+            return f"{self.get_platform_display()} @{self.handle}"
+        return f"{self.get_platform_display()} {self.url}"
 
 
 class Tag(models.Model):

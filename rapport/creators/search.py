@@ -8,7 +8,7 @@ or more go through an FTS5 trigram table kept in step with ``search_text`` by tr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "creators_creator_fts"
+_Q = TypeVar("_Q", bound=QuerySet[Any])
 # Written out in full (no string building): these statements take no outside input.
 _TRIGGERS = {
     "creators_creator_fts_ai": """
@@ -72,7 +73,7 @@ def on_post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     install_sqlite_search(connections[using])
 
 
-def matching_text(qs: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+def matching_text(qs: _Q, words: list[str]) -> _Q:
     """Narrow ``qs`` (creators) to those whose search text contains every word."""
     sqlite = connections[qs.db].vendor == "sqlite"
     for word in words:

@@ -6,6 +6,8 @@ Each change is recorded in the audit log with its before and after values.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +20,9 @@ from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
 
+from rapport.creators.countries import country_code
 from rapport.creators.models import (
     Creator,
     CreatorEmail,
@@ -134,20 +138,63 @@ def validate_custom_fields(workspace: Workspace, values: dict[str, Any]) -> dict
             raise ValidationError({key: _("There is no custom field “%(key)s”.") % {"key": key}})
         if value in (None, "", []):
             continue
-        cleaned[key] = clean_custom_value(definition, value)
+        cleaned[key] = clean_custom_value(
+            definition, value, month_first=writes_month_first(workspace)
+        )
     return cleaned
 
 
-def clean_custom_value(definition: CustomField, value: Any) -> Any:
+def writes_month_first(workspace: Workspace) -> bool:
+    """Whether the workspace's people write 03/04/2024 for March 4th: US workspaces do."""
+    return workspace.country.upper() == "US"
+
+
+SERIAL_RE = re.compile(r"\d{5}(\.\d+)?")
+DMY_RE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
+
+
+def parse_date(value: Any, *, month_first: bool = False) -> dt.date:
+    """A date from a date, an Excel serial number, ISO, D.M.Y, D/M/Y or M/D/Y.
+
+    Which of D/M/Y and M/D/Y is ``month_first``'s call, unless a number above 12 decides; D.M.Y
+    is always day first. Raises ``ValueError`` (or ``OverflowError``) for anything else.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return from_excel(value).date()
+    text = str(value).strip()
+    if SERIAL_RE.fullmatch(text):
+        return from_excel(float(text)).date()
+    if re.match(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        year, month, day = (int(p) for p in re.split(r"\D", text)[:3])
+        return dt.date(year, month, day)
+    match = DMY_RE.fullmatch(text)
+    if not match:
+        raise ValueError(text)
+    first, sep, second, year_text = match.groups()
+    a, b, year = int(first), int(second), int(year_text)
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    day_first = a > 12 or (b <= 12 and (sep == "." or not month_first))
+    day, month = (a, b) if day_first else (b, a)
+    return dt.date(year, month, day)
+
+
+def clean_custom_value(definition: CustomField, value: Any, *, month_first: bool = False) -> Any:
+    """One custom field's value, checked against its type; dates as ``parse_date`` reads them."""
     key = definition.key
     kind = definition.field_type
     try:
         if kind == FieldType.NUMBER:
-            return float(Decimal(str(value).replace(",", ".")))
+            number = float(Decimal(str(value).replace(",", ".")))
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
         if kind == FieldType.DATE:
-            from datetime import date
-
-            return date.fromisoformat(str(value)[:10]).isoformat()
+            return parse_date(value, month_first=month_first).isoformat()
         if kind == FieldType.CHOICE:
             if str(value) not in definition.choices:
                 raise ValueError
@@ -166,7 +213,7 @@ def clean_custom_value(definition: CustomField, value: Any) -> Any:
     except (ValueError, ArithmeticError):
         expected_by_type: dict[str, str] = {
             FieldType.NUMBER: _("a number"),
-            FieldType.DATE: _("a date (YYYY-MM-DD)"),
+            FieldType.DATE: _("a date, such as 2024-03-15"),
             FieldType.CHOICE: _("one of: %(c)s") % {"c": ", ".join(definition.choices)},
             FieldType.MULTI_CHOICE: _("some of: %(c)s") % {"c": ", ".join(definition.choices)},
             FieldType.URL: _("a web address starting with http:// or https://"),
@@ -175,6 +222,28 @@ def clean_custom_value(definition: CustomField, value: Any) -> Any:
         raise ValidationError(
             {key: _("“%(v)s” is not %(expected)s.") % {"v": value, "expected": expected}}
         ) from None
+
+
+def clean_country(value: str) -> str:
+    """A country as its ISO 3166 two-letter code, from the code in any case or the English name.
+
+    Empty stays empty (the country is optional); anything else raises a ValidationError.
+    """
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    code = country_code(text)
+    if code is None:
+        raise ValidationError(
+            {
+                "country": _(
+                    "“%(v)s” is not a country we know: write its two-letter ISO code, such as FR, "
+                    "or its English name."
+                )
+                % {"v": text}
+            }
+        )
+    return code
 
 
 def clean_emails(emails: Sequence[str]) -> list[str]:
@@ -410,6 +479,8 @@ def create_creator(
         )
     if "custom_fields" in profile:
         profile["custom_fields"] = validate_custom_fields(workspace, profile["custom_fields"])
+    if "country" in profile:
+        profile["country"] = clean_country(profile["country"])
     emails = clean_emails(emails)
     accounts = [a.normalised() for a in accounts]
     _check_owner(workspace, owner)
@@ -458,6 +529,8 @@ def update_creator(
         raise ValidationError({"name": _("A creator needs a name.")})
     if "custom_fields" in values:
         values["custom_fields"] = validate_custom_fields(creator.workspace, values["custom_fields"])
+    if "country" in values:
+        values["country"] = clean_country(values["country"])
     if "owner" in values:
         _check_owner(creator.workspace, values["owner"])
     stage = values.pop("stage", None)
@@ -479,7 +552,10 @@ def update_creator(
             summary=_("Changed %(fields)s")
             % {
                 "fields": ", ".join(
-                    sorted(str(Creator._meta.get_field(name).verbose_name) for name in changes)
+                    sorted(
+                        str(getattr(Creator._meta.get_field(name), "verbose_name", name))
+                        for name in changes
+                    )
                 )
             },
             obj=creator,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rapport.creators.models import FieldType
+from rapport.workspaces import throttling
 from rapport.workspaces.models import (
     DEFAULT_SLA_POLICY,
     TIME_ZONE_CHOICES,
@@ -19,7 +20,6 @@ from rapport.workspaces.models import (
 )
 from rapport.workspaces.queries import holiday_countries
 from rapport.workspaces.roles import Role, role_within
-from rapport.workspaces import throttling
 from rapport.workspaces.services import TIER_KEYS
 
 TIER_LABELS = {

@@ -131,7 +131,8 @@ def test_a_duplicate_is_refused_with_the_existing_creator_and_why(
         ({"name": "X", "accounts": [{"platform": "instagram"}]}, "handle"),
         ({"name": "X", "custom_fields": {"shoe": "42"}}, "shoe"),
         ({"name": "X", "stage": "do_not_contact"}, "do_not_contact_reason"),
-        ({"name": "X", "country": "France"}, "country"),
+        ({"name": "X", "country": "Narnia"}, "country"),
+        ({"name": "X", "country": "ZZ"}, "country"),
     ],
 )
 def test_invalid_input_names_the_field_and_changes_nothing(

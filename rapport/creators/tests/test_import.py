@@ -16,7 +16,12 @@ from openpyxl import Workbook
 
 from rapport.creators import importing
 from rapport.creators.models import Creator, ImportJob, ImportStatus, Stage
-from rapport.creators.services import AccountData, create_creator, save_custom_field
+from rapport.creators.services import (
+    AccountData,
+    create_creator,
+    parse_date,
+    save_custom_field,
+)
 from rapport.testing.factories import MembershipFactory, UserFactory
 from rapport.workspaces.models import AuditEvent, Membership, Workspace
 from rapport.workspaces.roles import Role
@@ -142,10 +147,10 @@ def test_xlsx_date_cells_and_excel_serial_numbers(manager: Membership) -> None:
 
 
 def test_us_workspaces_read_slashed_dates_month_first() -> None:
-    assert importing.parse_date("03/04/2024", month_first=True) == dt.date(2024, 3, 4)
-    assert importing.parse_date("03/04/2024") == dt.date(2024, 4, 3)
-    assert importing.parse_date("25/12/2024", month_first=True) == dt.date(2024, 12, 25)
-    assert importing.parse_date("45366.0") == dt.date(2024, 3, 15)
+    assert parse_date("03/04/2024", month_first=True) == dt.date(2024, 3, 4)
+    assert parse_date("03/04/2024") == dt.date(2024, 4, 3)
+    assert parse_date("25/12/2024", month_first=True) == dt.date(2024, 12, 25)
+    assert parse_date("45366.0") == dt.date(2024, 3, 15)
 
 
 @pytest.mark.parametrize(

@@ -78,12 +78,12 @@ def test_exits_non_zero_when_nothing_could_be_imported(manager: Membership, tmp_
     with pytest.raises(CommandError, match="Nothing could be imported"):
         call_command(
             "import_creators",
-            sheet(tmp_path, "Name,Country\nA,France\n"),
+            sheet(tmp_path, "Name,Country\nA,Narnia\n"),
             "--workspace",
             "lumen",
             stdout=out,
         )
-    assert "Row 2, Country: Write the country as its two-letter code" in out.getvalue()
+    assert "Row 2, Country: “Narnia” is not a country we know" in out.getvalue()
     with pytest.raises(CommandError, match="not a valid Excel workbook"):
         call_command(
             "import_creators",

@@ -409,7 +409,7 @@ def test_the_profile_form_explains_bad_input_and_saves_nothing(manager_client, c
         url(creator, "edit/"),
         {
             "name": "Ava",
-            "country": "France",
+            "country": "ZZ",
             "age_bands": "young",
             "gender": "",
             "rate_card": "instagram, reel, lots, EUR",
@@ -418,7 +418,7 @@ def test_the_profile_form_explains_bad_input_and_saves_nothing(manager_client, c
     )
     assert response.status_code == 400
     text = html.unescape(response.content.decode())
-    assert "Use a two-letter country code, such as FR." in text
+    assert "“ZZ” is not a country we know: write its two-letter ISO code" in text
     assert "“young” in age bands should read like “label: 40” (a percentage)." in text
     assert "Line 1: “lots” is not an amount." in text
     creator.refresh_from_db()

@@ -6,7 +6,6 @@ from django.contrib.staticfiles import finders
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
-from rapport.workspaces.models import Membership
 from rapport.workspaces.roles import Role
 
 

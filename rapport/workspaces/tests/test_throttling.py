@@ -40,7 +40,7 @@ def test_five_wrong_passwords_lock_the_address_even_for_the_right_one(
 
 
 def test_the_refusal_does_not_tell_whether_the_account_exists(manager: Membership) -> None:
-    pages = {}
+    pages: dict[str, str] = {}
     for email in (manager.user.email, "nobody@example.test"):
         client = Client(REMOTE_ADDR=f"10.0.0.{len(pages) + 1}")
         for _ in range(5):
