@@ -933,6 +933,17 @@ def _decide(
             )
         )
         return outcome
+    if duplicates and duplicates[0].creator.deleted_at is not None:
+        outcome.action = Action.ERROR
+        outcome.issues.append(
+            Issue(
+                row.number,
+                row.identity_columns(),
+                _("Matches %(who)s, which is in the bin: restore it first, or skip this row.")
+                % {"who": described},
+            )
+        )
+        return outcome
     outcome.action = Action.UPDATE
     outcome.creator_id = duplicates[0].creator.pk if duplicates else None
     return outcome

@@ -19,6 +19,7 @@ from rapport.creators.models import Creator, ImportJob, ImportStatus, Stage
 from rapport.creators.services import (
     AccountData,
     create_creator,
+    delete_creators,
     parse_date,
     save_custom_field,
 )
@@ -387,6 +388,17 @@ def test_duplicates_update_the_creator_they_match(manager: Membership, existing:
     noah = Creator.objects.get(name="Noah again")
     assert (noah.city, noah.followers_max) == ("Nice", 20_000)
     assert AuditEvent.objects.filter(creator=existing, kind="creator.updated").exists()
+
+
+def test_a_row_matching_a_creator_in_the_bin_is_reported_not_applied(
+    manager: Membership, existing: Creator
+) -> None:
+    delete_creators(workspace=manager.workspace, actor=manager.user, ids=[existing.pk])
+    job = run(manager, csv_bytes(SHEET[:2]), on_duplicate="update")
+    assert (job.created, job.updated, job.errors) == (0, 0, 1)
+    assert "in the bin" in job.issues[0]["message"]
+    existing.refresh_from_db()
+    assert existing.city == "Paris" and existing.deleted_at is not None
 
 
 def test_duplicates_can_be_added_anyway(manager: Membership, existing: Creator) -> None:
