@@ -18,7 +18,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(BIN)/.installed node_modules/.installed
+setup: $(BIN)/.installed node_modules/.installed rapport/locale/fr/LC_MESSAGES/django.mo
+
+# The compiled catalogue is generated, never committed; Babel (a dependency) compiles it.
+rapport/locale/fr/LC_MESSAGES/django.mo: rapport/locale/fr/LC_MESSAGES/django.po $(BIN)/.installed
+	$(BIN)/rapport compile-translations
+	touch $@
 
 # Serve on http://127.0.0.1:8000 with the demo workspace and a background worker.
 run: setup

@@ -11,7 +11,11 @@ import os
 import sys
 
 # Friendly names for the management commands behind them.
-ALIASES = {"import-creators": "import_creators", "export-creators": "export_creators"}
+ALIASES = {
+    "import-creators": "import_creators",
+    "export-creators": "export_creators",
+    "compile-translations": "compile_translations",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
+    OWNER = "owner", pgettext_lazy("role", "Owner")
     MANAGER = "manager", _("Manager")
     REVIEWER = "reviewer", _("Reviewer")
     FINANCE = "finance", _("Finance")
