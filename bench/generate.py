@@ -24,6 +24,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.creators.demo import FIRST as DEMO_FIRST
+from rapport.creators.demo import LAST as DEMO_LAST
+from rapport.creators.demo import TAGS as DEMO_TAGS
 from rapport.creators.models import (
     Creator,
     CreatorEmail,
@@ -45,37 +48,9 @@ from rapport.workspaces.services import create_workspace
 BATCH = 5_000
 OWNER_EMAIL = "owner@bench.rapport.test"
 
+# The demo's first names, and more for a data set this size.
 FIRST = [
-    "Ava",
-    "Noah",
-    "Léa",
-    "Mateo",
-    "Zoe",
-    "Kai",
-    "Amara",
-    "Lucas",
-    "Chloé",
-    "Ravi",
-    "Ines",
-    "Theo",
-    "Priya",
-    "Jonas",
-    "Maya",
-    "Elijah",
-    "Sofia",
-    "Hugo",
-    "Aisha",
-    "Leo",
-    "Nina",
-    "Omar",
-    "Camille",
-    "Yuki",
-    "Marta",
-    "Felix",
-    "Jade",
-    "Diego",
-    "Hana",
-    "Sami",
+    *DEMO_FIRST,
     "Emma",
     "Liam",
     "Olivia",
@@ -112,24 +87,7 @@ FIRST = [
     "Iris",
 ]
 LAST = [
-    "Martin",
-    "Nguyen",
-    "Dubois",
-    "Garcia",
-    "Kim",
-    "Okafor",
-    "Rossi",
-    "Silva",
-    "Bernard",
-    "Patel",
-    "Moreau",
-    "Schmidt",
-    "Lopez",
-    "Haddad",
-    "Laurent",
-    "Cohen",
-    "Fischer",
-    "Ali",
+    *DEMO_LAST,
     "Smith",
     "Johnson",
     "Brown",
@@ -250,14 +208,7 @@ PLATFORMS = [
 ACCOUNT_COUNTS = [(1, 30), (2, 45), (3, 20), (4, 5)]  # 2.0 accounts per creator on average
 TAG_COUNTS = [(0, 25), (1, 35), (2, 25), (3, 10), (4, 5)]
 TAGS = [
-    "gifting-list",
-    "spring-launch",
-    "ugc",
-    "top-performer",
-    "needs-rates",
-    "long-term",
-    "video-first",
-    "french-market",
+    *DEMO_TAGS,
     "holiday-2024",
     "holiday-2025",
     "summer-drop",

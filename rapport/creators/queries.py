@@ -292,15 +292,28 @@ def possible_owners(workspace: Workspace) -> QuerySet[User]:
     return User.objects.filter(memberships__workspace=workspace).order_by("name", "email")
 
 
+# A loose index scan: one probe of the (workspace, country, ...) index per distinct country,
+# instead of reading every creator (PostgreSQL has no skip scan of its own).
+_COUNTRIES_SQL = """
+WITH RECURSIVE found(country) AS (
+    SELECT (SELECT country FROM creators_creator
+            WHERE workspace_id = %s AND deleted_at IS NULL AND country > ''
+            ORDER BY country LIMIT 1)
+    UNION ALL
+    SELECT (SELECT country FROM creators_creator
+            WHERE workspace_id = %s AND deleted_at IS NULL AND country > found.country
+            ORDER BY country LIMIT 1)
+    FROM found WHERE found.country IS NOT NULL
+)
+SELECT country FROM found WHERE country IS NOT NULL
+"""
+
+
 def countries_in_use(workspace: Workspace) -> list[str]:
-    """The distinct countries of the workspace's creators (an indexed scan)."""
-    return list(
-        Creator.objects.filter(workspace=workspace, deleted_at__isnull=True)
-        .exclude(country="")
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
-    )
+    """The distinct countries of the workspace's live creators, in order."""
+    with connections[Creator.objects.db].cursor() as cursor:
+        cursor.execute(_COUNTRIES_SQL, [workspace.pk, workspace.pk])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def saved_views_for(workspace: Workspace, user: User) -> QuerySet[SavedView]:
