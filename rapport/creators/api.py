@@ -37,6 +37,7 @@ from rapport.creators.models import (
     FieldType,
     ImportJob,
     ImportStatus,
+    Note,
     OnDuplicate,
     Platform,
     SavedView,
@@ -544,6 +545,54 @@ def creator_events(
     events = creator_timeline(creator, params.kind or "")
     page = keyset_page(events, cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next": page.next}
+
+
+# --- Notes ---------------------------------------------------------------------------------
+
+
+class NoteOut(Schema):
+    id: int
+    body: str
+    author: str | None = Field(description="Who wrote it.")
+    mentions: list[str] = Field(description="E-mails of the teammates it @mentions.")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(note: Note) -> str | None:
+        return str(note.author) if note.author else None
+
+    @staticmethod
+    def resolve_mentions(note: Note) -> list[str]:
+        return [user.email for user in note.mentions.all()]
+
+
+class NoteIn(Schema):
+    body: str = Field(description="The note; @name or @e-mail-name notifies that teammate.")
+
+
+@router.get(
+    "/{int:creator_id}/notes",
+    response={200: list[NoteOut], **READ_ERRORS},
+    summary="A creator's notes",
+)
+def list_notes(request: HttpRequest, creator_id: int) -> QuerySet[Note]:
+    """The creator's notes, newest first."""
+    require_perm(request, Perm.VIEW)
+    creator = creator_for(workspace_of(request), creator_id)
+    return creator.note_entries.select_related("author").prefetch_related("mentions")
+
+
+@router.post(
+    "/{int:creator_id}/notes",
+    response={201: NoteOut, **WRITE_ERRORS},
+    summary="Add a note to a creator",
+)
+def create_note(request: HttpRequest, creator_id: int, payload: NoteIn) -> Status[Note]:
+    """Add a note; the teammates it @mentions are notified, as on the creator's page."""
+    require_perm(request, Perm.ADD_NOTES)
+    creator = creator_for(workspace_of(request), creator_id)
+    note = services.add_note(creator=creator, author=_actor(request), body=payload.body)
+    return Status(201, note)
 
 
 # --- Social accounts -------------------------------------------------------------------------
