@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,11 +21,9 @@ from rapport.creators.models import (
 from rapport.creators.queries import possible_owners
 from rapport.creators.services import AccountData, clean_country
 from rapport.creators.social import looks_like_url, parse_count
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.models import TIME_ZONE_CHOICES, User, Workspace
 
-TIME_ZONES = [("", gettext_lazy("Not set"))] + [
-    (name, name) for name in sorted(zoneinfo.available_timezones())
-]
+TIME_ZONES = [("", gettext_lazy("Not set")), *TIME_ZONE_CHOICES]
 
 
 def split_list(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -222,6 +223,19 @@ def clean_custom_value(definition: CustomField, value: Any, *, month_first: bool
         raise ValidationError(
             {key: _("“%(v)s” is not %(expected)s.") % {"v": value, "expected": expected}}
         ) from None
+
+
+def clean_time_zone(value: str) -> str:
+    """A time zone name from the IANA database (such as Europe/Paris), or empty for none."""
+    value = (value or "").strip()
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            {
+                "time_zone": _("“%(tz)s” is not a time zone; use a name such as Europe/Paris.")
+                % {"tz": value}
+            }
+        )
+    return value
 
 
 def clean_country(value: str) -> str:
@@ -481,6 +495,8 @@ def create_creator(
         profile["custom_fields"] = validate_custom_fields(workspace, profile["custom_fields"])
     if "country" in profile:
         profile["country"] = clean_country(profile["country"])
+    if "time_zone" in profile:
+        profile["time_zone"] = clean_time_zone(profile["time_zone"])
     emails = clean_emails(emails)
     accounts = [a.normalised() for a in accounts]
     _check_owner(workspace, owner)
@@ -531,6 +547,8 @@ def update_creator(
         values["custom_fields"] = validate_custom_fields(creator.workspace, values["custom_fields"])
     if "country" in values:
         values["country"] = clean_country(values["country"])
+    if "time_zone" in values:
+        values["time_zone"] = clean_time_zone(values["time_zone"])
     if "owner" in values:
         _check_owner(creator.workspace, values["owner"])
     stage = values.pop("stage", None)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.workspaces.roles import Role, role_allows
 
+# For forms only: the list depends on the machine's time zone database, so no model field uses it
+# as choices (a migration would differ from one machine to the next); services validate instead.
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 DEFAULT_TIER_THRESHOLDS = {"micro": 10_000, "mid": 100_000, "macro": 500_000, "mega": 1_000_000}
@@ -60,9 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", choices=TIME_ZONE_CHOICES
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     language = models.CharField(
         _("language"), max_length=8, default="en", choices=settings.LANGUAGES
     )

@@ -223,3 +223,15 @@ def test_the_api_takes_a_written_out_date_and_refuses_nonsense(
     assert response.json()["detail"] == [
         {"field": "launch", "message": "“soon” is not a date, such as 2024-03-15."}
     ]
+
+
+def test_a_creators_time_zone_must_be_a_real_one(workspace, manager) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.create_creator(
+            workspace=workspace, actor=None, name="Zed", time_zone="Mars/Olympus"
+        )
+    assert "time_zone" in refused.value.message_dict
+    creator = services.create_creator(
+        workspace=workspace, actor=None, name="Zed", time_zone="Europe/Paris"
+    )
+    assert creator.time_zone == "Europe/Paris"
