@@ -745,7 +745,7 @@ def delete_saved_view(request: HttpRequest, view_id: int) -> Status[None]:
     return Status(204, None)
 
 
-# --- Import and export endpoints (owned by the import/export work) ---
+# --- Import and export endpoints ---
 
 
 class ImportIssueOut(Schema):
@@ -915,7 +915,7 @@ def export_xlsx(request: HttpRequest, ids: str | None = None) -> HttpResponseBas
     return _export(request, "xlsx", ids)
 
 
-# --- Merge endpoint (owned by the workspace/merge work) ---
+# --- Merge endpoint ---
 
 
 class MergeIn(Schema):

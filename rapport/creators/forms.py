@@ -513,7 +513,7 @@ class SavedViewForm(forms.Form):
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
-# --- Import forms (owned by the import/export work) ---
+# --- Import forms ---
 
 
 class ImportUploadForm(forms.Form):

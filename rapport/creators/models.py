@@ -322,7 +322,7 @@ class SavedView(models.Model):
         return self.name
 
 
-# --- Imports (owned by the import/export work) ---
+# --- Imports ---
 
 
 class ImportStatus(models.TextChoices):

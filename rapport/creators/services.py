@@ -927,7 +927,7 @@ def delete_saved_view(*, view: SavedView, membership: Membership) -> None:
     view.delete()
 
 
-# --- Merging two creators (owned by the workspace/merge work) ---
+# --- Merging two creators ---
 
 # Profile fields a merge fills on the kept creator when it has no value of its own.
 MERGE_FILLED_FIELDS = tuple(f for f in (*PROFILE_FIELDS, *PRIVATE_FIELDS) if f != "custom_fields")
@@ -1088,7 +1088,7 @@ def merge_creators(
     return keep
 
 
-# --- Custom field definitions (owned by the workspace/merge work) ---
+# --- Custom field definitions ---
 
 CUSTOM_FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 CHOICE_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE)

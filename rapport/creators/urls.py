@@ -25,13 +25,13 @@ urlpatterns = [
         views.account_delete,
         name="account_delete",
     ),
-    # --- Import and export (owned by the import/export work) ---
+    # --- Import and export ---
     path("import/", views.import_start, name="import"),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/check/", views.import_check, name="import_check"),
     path("import/<int:job_id>/commit/", views.import_commit, name="import_commit"),
     path("import/<int:job_id>/problems.csv", views.import_report, name="import_report"),
     path("export/", views.export_creators, name="export"),
-    # --- Merge (owned by the workspace/merge work) ---
+    # --- Merge ---
     path("<int:pk>/merge/", views.creator_merge, name="merge"),
 ]

@@ -820,7 +820,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "creators/notifications.html", {"notifications": mine[:100]})
 
 
-# --- Import and export pages (owned by the import/export work) ---
+# --- Import and export pages ---
 
 
 def _import_page(request: HttpRequest, job: ImportJob, **context: Any) -> HttpResponse:

@@ -283,7 +283,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-# --- Members, invitations, tokens and settings (owned by the workspaces work) ---
+# --- Members, invitations, tokens and settings ---
 
 SETTINGS_FIELDS = (
     "name",
