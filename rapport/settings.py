@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rapport.workspaces",
     "rapport.creators",
+    "rapport.campaigns",
     "rapport.api",
 ]
 

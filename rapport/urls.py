@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("rapport.workspaces.urls")),
     path("w/<slug:ws>/creators/", include("rapport.creators.urls")),
+    path("w/<slug:ws>/campaigns/", include("rapport.campaigns.urls")),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on their own. Lazy: the hashed name is known only once the
     # static files are collected, not when this module is imported.

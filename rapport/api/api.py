@@ -145,3 +145,9 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 api.add_router("/creators", "rapport.creators.api.router")
 api.add_router("/", "rapport.creators.api.catalog_router")
 api.add_router("/workspace", "rapport.workspaces.api.router")
+# Campaigns and their parts; each router names its own paths (/campaigns/..., /products/...).
+for _part in (
+    "campaigns", "briefs", "collaborations", "offers", "deliverables", "reviews", "seeding", "sla",
+    "weekly",
+):  # fmt: skip
+    api.add_router("/", f"rapport.campaigns.api.{_part}.router")

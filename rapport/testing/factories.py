@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 
+from rapport.campaigns.models import Campaign, Collaboration, Deliverable, Product
 from rapport.creators.models import Creator, CreatorEmail, SocialAccount, Tag
 from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import Role
@@ -78,3 +79,44 @@ class TagFactory(factory.django.DjangoModelFactory[Tag]):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
+    class Meta:
+        model = Campaign
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    currency = "USD"
+    er_denominator = "reach"
+
+
+class CollaborationFactory(factory.django.DjangoModelFactory[Collaboration]):
+    class Meta:
+        model = Collaboration
+
+    campaign = factory.SubFactory(CampaignFactory)
+    workspace = factory.SelfAttribute("campaign.workspace")
+    creator = factory.SubFactory(CreatorFactory, workspace=factory.SelfAttribute("..workspace"))
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory[Deliverable]):
+    class Meta:
+        model = Deliverable
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    workspace = factory.SelfAttribute("collaboration.workspace")
+    kind = "reel"
+    platform = "instagram"
+
+
+class ProductFactory(factory.django.DjangoModelFactory[Product]):
+    class Meta:
+        model = Product
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    value = "25.00"
+    currency = "USD"

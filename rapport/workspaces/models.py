@@ -100,6 +100,12 @@ class Workspace(models.Model):
         default="US",
         help_text=_("Two-letter code; business days follow this country's public holidays."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        help_text=_("Business days start and end on this clock."),
+    )
     default_currency = models.CharField(_("default currency"), max_length=3, default="USD")
     er_denominator = models.CharField(
         _("engagement-rate denominator"),
@@ -218,6 +224,13 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="events",
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     summary = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
@@ -227,6 +240,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["workspace", "creator", "-created_at"]),
+            models.Index(fields=["workspace", "campaign", "-created_at"]),
             models.Index(fields=["workspace", "object_type", "object_id"]),
         ]
 

@@ -28,14 +28,37 @@ class Perm(models.TextChoices):
     VIEW_PRIVATE = "view_private", _("See and change addresses and tax details")
     MANAGE_WORKSPACE = "manage_workspace", _("Manage members, invitations and settings")
     EXPORT = "export", _("Export creators")
+    MANAGE_CAMPAIGNS = (
+        "manage_campaigns",
+        _("Plan campaigns, write briefs, invite creators, make offers and run production"),
+    )
+    REVIEW = "review", _("Decide on submitted content, when named on the campaign")
+    MANAGE_SEEDING = "manage_seeding", _("Keep the product list and ship products to creators")
 
 
 _GRANTS: dict[str, set[str]] = {
-    Role.OWNER: {Perm.VIEW, Perm.EDIT_CREATORS, Perm.ADD_NOTES, Perm.MANAGE_WORKSPACE, Perm.EXPORT},
-    Role.MANAGER: {Perm.VIEW, Perm.EDIT_CREATORS, Perm.ADD_NOTES, Perm.EXPORT},
-    Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES},
+    Role.OWNER: {
+        Perm.VIEW,
+        Perm.EDIT_CREATORS,
+        Perm.ADD_NOTES,
+        Perm.MANAGE_WORKSPACE,
+        Perm.EXPORT,
+        Perm.MANAGE_CAMPAIGNS,
+        Perm.REVIEW,
+        Perm.MANAGE_SEEDING,
+    },
+    Role.MANAGER: {
+        Perm.VIEW,
+        Perm.EDIT_CREATORS,
+        Perm.ADD_NOTES,
+        Perm.EXPORT,
+        Perm.MANAGE_CAMPAIGNS,
+        Perm.REVIEW,
+        Perm.MANAGE_SEEDING,
+    },
+    Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES, Perm.REVIEW},
     Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT},
-    Role.OPS: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT},
+    Role.OPS: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_SEEDING},
     Role.VIEWER: {Perm.VIEW},
 }
 

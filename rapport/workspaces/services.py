@@ -61,6 +61,7 @@ def record(
     summary: str,
     obj: Any = None,
     creator: Any = None,
+    campaign: Any = None,
     changes: dict[str, tuple[Any, Any]] | None = None,
     reason: str = "",
 ) -> AuditEvent:
@@ -73,6 +74,7 @@ def record(
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         creator=creator,
+        campaign=campaign,
         summary=summary[:500],
         changes={k: [jsonable(b), jsonable(a)] for k, (b, a) in (changes or {}).items()},
         reason=reason,

@@ -90,6 +90,7 @@ class Side:
     pk: int
     mark: str
     rows: dict[type[models.Model], models.Model] = field(default_factory=dict)
+    building: set[type[models.Model]] = field(default_factory=set)
 
     def row(self, model: type[models.Model]) -> models.Model:
         if model not in self.rows:
@@ -97,6 +98,7 @@ class Side:
         return self.rows[model]
 
     def _make(self, model: type[models.Model]) -> models.Model:
+        self.building.add(model)
         values: dict[str, Any] = {"pk": self.pk}
         for f in model._meta.concrete_fields:
             if f.primary_key:
@@ -108,6 +110,8 @@ class Side:
                 elif target is User:
                     # A membership needs its own person; any other row is the owner's.
                     values[f.name] = UserFactory.create() if model is Membership else self.owner
+                elif target in self.building and f.null:
+                    continue  # a cycle (a collaboration's accepted package): leave it empty
                 elif target in scoped_models():
                     values[f.name] = self.row(target)
                 elif not f.null:
@@ -120,6 +124,9 @@ class Side:
             if f.blank and not f.unique:
                 continue
             values[f.name] = _sample(f, self.mark, self.pk)
+        self.building.discard(model)
+        if model in self.rows:  # made on the way, through a cycle
+            return self.rows[model]
         return model._base_manager.create(**values)
 
     def fill(self) -> Side:

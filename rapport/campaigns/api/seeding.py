@@ -1,0 +1,7 @@
+"""API: seeding."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["seeding"])

@@ -1,0 +1,18 @@
+"""Pages: campaigns."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+from rapport.workspaces.decorators import workspace_view
+from rapport.workspaces.roles import Perm
+
+
+@workspace_view(Perm.VIEW)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/campaign_list.html", {})
+
+
+urls: list[URLPattern] = [path("", campaign_list, name="list")]

@@ -1,0 +1,17 @@
+"""Pages: deliverables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern
+
+from rapport.campaigns.models import Collaboration
+
+urls: list[URLPattern] = []
+
+
+def collaboration_section(request: HttpRequest, collaboration: Collaboration) -> dict[str, Any]:
+    """The context of the page's deliverables section (campaigns/_deliverables_section.html)."""
+    return {}

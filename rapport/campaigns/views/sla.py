@@ -1,0 +1,17 @@
+"""Pages: sla."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern
+
+from rapport.campaigns.models import Collaboration
+
+urls: list[URLPattern] = []
+
+
+def collaboration_section(request: HttpRequest, collaboration: Collaboration) -> dict[str, Any]:
+    """The context of the collaboration page's sla section (campaigns/_sla_section.html)."""
+    return {}
