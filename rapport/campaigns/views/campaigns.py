@@ -15,4 +15,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/campaign_list.html", {})
 
 
-urls: list[URLPattern] = [path("", campaign_list, name="list")]
+@workspace_view(Perm.VIEW)
+def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    # Stub until this part is built.
+    return render(request, "campaigns/placeholder.html", {})
+
+
+urls: list[URLPattern] = [
+    path("<int:pk>/", _placeholder, name="detail"),
+    path("", campaign_list, name="list"),
+]

@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
 
-urls: list[URLPattern] = []
+from rapport.workspaces.decorators import workspace_view
+from rapport.workspaces.roles import Perm
+
+
+@workspace_view(Perm.VIEW)
+def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    # Stub until this part is built.
+    return render(request, "campaigns/placeholder.html", {})
+
+
+urls: list[URLPattern] = [
+    path("<int:pk>/board/", _placeholder, name="board"),
+    path("<int:pk>/collaborations/", _placeholder, name="table"),
+    path("<int:pk>/invite/", _placeholder, name="invite"),
+    path("collaborations/<int:pk>/", _placeholder, name="collaboration"),
+]

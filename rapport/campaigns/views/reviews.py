@@ -15,4 +15,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/review_queue.html", {})
 
 
-urls: list[URLPattern] = [path("reviews/", review_queue, name="review_queue")]
+@workspace_view(Perm.VIEW)
+def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    # Stub until this part is built.
+    return render(request, "campaigns/placeholder.html", {})
+
+
+urls: list[URLPattern] = [
+    path("submissions/<int:pk>/", _placeholder, name="submission"),
+    path("reviews/", review_queue, name="review_queue"),
+]
