@@ -240,6 +240,8 @@ def build_demo(creators: int = 60, seed: int = 7) -> Workspace:
             country=country,
             city=city,
             time_zone=tz,
+            # Invented addresses (example.com people): product seeding needs somewhere to ship.
+            shipping_address=f"{name}\n{rng.randint(2, 240)} Harbour Street\n{city}\n{country}",
             languages=["fr", "en"] if country == "FR" else ["en"],
             niches=rng.sample(NICHES, k=2),
             pronouns=rng.choice(["", "", "she/her", "he/him", "they/them"]),

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
-from rapport.creators.demo import DEMO_OWNER, DEMO_PASSWORD, build_demo
+from rapport.campaigns.demo import build_campaigns
+from rapport.creators.demo import DEMO_OWNER, DEMO_PASSWORD, TEAM, build_demo
+from rapport.workspaces.models import User
 
 
 class Command(BaseCommand):
@@ -17,10 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--creators", type=int, default=60)
 
     def handle(self, *args: Any, creators: int, **options: Any) -> None:
-        workspace = build_demo(creators=creators)
+        with transaction.atomic():
+            workspace = build_demo(creators=creators)
+            users = {
+                user.email: user for user in User.objects.filter(email__in=[t[0] for t in TEAM])
+            }
+            build_campaigns(workspace, users)
         count = workspace.creators.count()
         self.stdout.write(
-            f"Demo workspace “{workspace.name}” is ready with {count} creators.\n"
+            f"Demo workspace “{workspace.name}” is ready with {count} creators and "
+            f"{workspace.campaigns.count()} campaigns.\n"
             f"  Open     {settings.RAPPORT_BASE_URL}/\n"
             f"  E-mail   {DEMO_OWNER}\n"
             f"  Password {DEMO_PASSWORD}\n"
