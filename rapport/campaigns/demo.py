@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.core import mail
 from django.utils import timezone
@@ -47,7 +48,7 @@ PRODUCTS = [
     ("Lumen Studio Tee", "LUM-TEE", "20.00", ["S", "M", "L", "XL"]),
 ]
 
-BRIEF = {
+BRIEF: dict[str, Any] = {
     "objective": Objective.CONVERSION,
     "audience_insight": (
         "Our buyers are 22 to 35, have tried five serums that stung, and trust a creator who "

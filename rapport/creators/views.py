@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from rapport.campaigns.queries.collaborations import creator_collaborations
 from rapport.creators import exporting, importing
 from rapport.creators.forms import (
     AccountForm,
@@ -550,6 +551,7 @@ def _detail_response(
         if channel in ContactChannel.values
         else channel,
         "notes": Note.objects.filter(creator=creator).select_related("author")[:50],
+        "collaborations": list(creator_collaborations(creator)),
         "events": _timeline(creator, kind),
         "kinds": [(key, label) for key, (label, _kinds) in TIMELINE_KINDS.items()],
         "kind": kind,

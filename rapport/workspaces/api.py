@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.permissions import require_perm, token_of, workspace_of
@@ -27,6 +27,7 @@ class WorkspaceOut(Schema):
     slug: str
     name: str
     country: str
+    time_zone: str = Field(description="Business days start and end on this clock (IANA name).")
     default_currency: str
     er_denominator: ErDenominator
     tier_thresholds: dict[str, int]
@@ -38,6 +39,7 @@ class SettingsPatch(Schema):
 
     name: str | None = None
     country: str | None = None
+    time_zone: str | None = Field(None, description="An IANA name such as America/New_York.")
     default_currency: str | None = None
     er_denominator: str | None = None
     tier_thresholds: dict[str, Any] | None = None

@@ -40,11 +40,20 @@ def holiday_name(day: dt.date, country: str) -> str:
         return ""
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone called ``name``; UTC when it is empty or unknown."""
     try:
         return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def _at(day: dt.date, clock: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """``clock`` on ``day`` in ``tz``, in UTC. A wall time skipped by a daylight-saving jump
+    (02:30 on the spring-forward night) is read with the offset before the jump, i.e. one hour
+    later on the new clock; a repeated one (autumn) is its first occurrence unless ``clock``
+    says otherwise (its ``fold``)."""
+    return dt.datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
 def _step(day: dt.date, days: int, country: str) -> dt.date:
@@ -63,15 +72,14 @@ def add_business_days(start: dt.datetime, days: int, *, country: str, tz: str) -
 
     A start outside working days (a Saturday, a holiday) counts from 00:00 on the next working day.
     """
-    zone = _zone(tz)
-    local = start.astimezone(zone)
+    local_zone = zone(tz)
+    local = start.astimezone(local_zone)
     day, clock = local.date(), local.timetz().replace(tzinfo=None)
     if not is_business_day(day, country):
         while not is_business_day(day, country):
             day += dt.timedelta(days=1)
         clock = dt.time(0, 0)
-    due = dt.datetime.combine(_step(day, days, country), clock, tzinfo=zone)
-    return due.astimezone(UTC)
+    return _at(_step(day, days, country), clock, local_zone)
 
 
 def subtract_business_days(moment: dt.datetime, days: int, *, country: str, tz: str) -> dt.datetime:
@@ -80,19 +88,25 @@ def subtract_business_days(moment: dt.datetime, days: int, *, country: str, tz: 
     A moment outside working days steps back from its own date (posting on Sunday with a buffer of
     two means approval by Thursday).
     """
-    zone = _zone(tz)
-    local = moment.astimezone(zone)
+    local_zone = zone(tz)
+    local = moment.astimezone(local_zone)
     day = _step(local.date(), -days, country)
-    return dt.datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=zone).astimezone(
-        UTC
-    )
+    return _at(day, local.timetz().replace(tzinfo=None), local_zone)
 
 
 def add_hours(start: dt.datetime, hours: int) -> dt.datetime:
-    """Clock hours (shipping confirmation counts every hour, weekends included)."""
-    return (start + dt.timedelta(hours=hours)).astimezone(UTC)
+    """Clock hours (shipping confirmation counts every hour, weekends included).
+
+    Added in UTC: Python adds to an aware local time on the wall clock, which would make the 24
+    hours across a daylight-saving change 23 or 25 real hours."""
+    return start.astimezone(UTC) + dt.timedelta(hours=hours)
 
 
-def add_calendar_days(start: dt.datetime, days: int) -> dt.datetime:
-    """Calendar days (payment terms such as Net 15)."""
-    return (start + dt.timedelta(days=days)).astimezone(UTC)
+def add_calendar_days(start: dt.datetime, days: int, *, tz: str = "UTC") -> dt.datetime:
+    """Calendar days (payment terms such as Net 15), weekends and holidays included, keeping the
+    local clock time in ``tz`` (Net 15 across a daylight-saving change is still due at 17:00)."""
+    local_zone = zone(tz)
+    local = start.astimezone(local_zone)
+    return _at(
+        local.date() + dt.timedelta(days=days), local.timetz().replace(tzinfo=None), local_zone
+    )

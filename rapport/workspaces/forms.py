@@ -129,6 +129,12 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
         label=_("Country"),
         help_text=_("Business days follow this country's public holidays."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        help_text=_("Business days start and end on this clock; deadlines are counted in it."),
+    )
     default_currency = forms.CharField(
         label=_("Default currency"),
         max_length=3,
@@ -145,6 +151,7 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
         initial = {
             "name": workspace.name,
             "country": workspace.country,
+            "time_zone": workspace.time_zone,
             "default_currency": workspace.default_currency,
             "er_denominator": workspace.er_denominator,
         }
@@ -174,7 +181,7 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
     def settings_values(self) -> dict[str, Any]:
         """The cleaned data in the shape ``services.update_workspace_settings`` takes."""
         data = self.cleaned_data
-        return {
+        values = {
             "name": data["name"],
             "country": data["country"],
             "default_currency": data["default_currency"],
@@ -182,6 +189,9 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "tier_thresholds": {key: data[f"tier_{key}"] for key in TIER_KEYS},
             "sla_policy": {key: data[f"sla_{key}"] for key in DEFAULT_SLA_POLICY},
         }
+        if data.get("time_zone"):  # left out: the time zone stays as it is
+            values["time_zone"] = data["time_zone"]
+        return values
 
 
 class CustomFieldForm(ServiceErrorsMixin, forms.Form):

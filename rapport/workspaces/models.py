@@ -133,6 +133,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The member's local date of the last daily digest, so that each day gets one at most.
+    last_digest_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

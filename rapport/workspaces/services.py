@@ -290,6 +290,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 SETTINGS_FIELDS = (
     "name",
     "country",
+    "time_zone",
     "default_currency",
     "er_denominator",
     "tier_thresholds",
@@ -517,6 +518,13 @@ def clean_workspace_settings(workspace: Workspace, values: dict[str, Any]) -> di
                 "such as US, GB or FR."
             ) % {"c": country}
         cleaned["country"] = country
+    if "time_zone" in values:
+        time_zone = str(values["time_zone"] or "").strip()
+        if time_zone not in zoneinfo.available_timezones():
+            errors["time_zone"] = _(
+                "“%(tz)s” is not a time zone; use a name such as America/New_York or Europe/Paris."
+            ) % {"tz": time_zone}
+        cleaned["time_zone"] = time_zone
     if "default_currency" in values:
         currency = str(values["default_currency"] or "").strip().upper()
         if not CURRENCY_RE.match(currency):

@@ -15,15 +15,18 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rapport.campaigns.models import Collaboration, Moment, SlaClock
 from rapport.workspaces import calendar
-from rapport.workspaces.models import DEFAULT_SLA_POLICY, User, Workspace
-from rapport.workspaces.services import record
+from rapport.workspaces.models import DEFAULT_SLA_POLICY, Membership, User, Workspace
+from rapport.workspaces.roles import Perm
+from rapport.workspaces.services import PermissionDenied, record
 
 # Which policy key gives each moment its allowance, and how it is counted.
 _ALLOWANCE: dict[str, tuple[str, str]] = {
@@ -77,7 +80,7 @@ def due_time(workspace: Workspace, moment: str, started_at: dt.datetime) -> dt.d
             started_at, amount, country=workspace.country, tz=workspace.time_zone
         )
     if unit == "calendar_days":
-        return calendar.add_calendar_days(started_at, amount)
+        return calendar.add_calendar_days(started_at, amount, tz=workspace.time_zone)
     return calendar.add_hours(started_at, amount)
 
 
@@ -95,6 +98,15 @@ def final_approval_deadline(
     )
 
 
+def due_soon_at(clock: SlaClock) -> dt.datetime:
+    """When a running clock turns due soon: the last quarter of the time it has, counted from its
+    start, or from the acknowledgement that gave it a new deadline.
+
+    ``queries.sla.with_due_soon_at`` computes the same moment in the database."""
+    since = clock.acknowledged_at or clock.started_at
+    return clock.due_at - max(clock.due_at - since, dt.timedelta(0)) * DUE_SOON_SHARE
+
+
 def state_of(clock: SlaClock, now: dt.datetime | None = None) -> ClockState:
     """Where the clock stands: judged on the original deadline once stopped, on the current one
     while it runs (an acknowledged breach runs towards its new deadline)."""
@@ -103,8 +115,7 @@ def state_of(clock: SlaClock, now: dt.datetime | None = None) -> ClockState:
         return ClockState.MET if clock.stopped_at <= clock.original_due_at else ClockState.MISSED
     if now > clock.due_at:
         return ClockState.BREACHED
-    window = (clock.due_at - clock.started_at).total_seconds()
-    if (clock.due_at - now).total_seconds() <= max(window * DUE_SOON_SHARE, 0):
+    if now >= due_soon_at(clock):
         return ClockState.DUE_SOON
     return ClockState.RUNNING
 
@@ -177,7 +188,44 @@ def stop_clock(
     return clock
 
 
-@transaction.atomic
+# What the creator is waiting for, per moment, in the words of a message to them.
+WHAT_IS_LATE = {
+    Moment.FIRST_RESPONSE: gettext_lazy("our answer to your question"),
+    Moment.CONCEPT_APPROVAL: gettext_lazy("our feedback on your concept"),
+    Moment.FINAL_APPROVAL: gettext_lazy("our approval of your final content"),
+    Moment.PAYMENT: gettext_lazy("your payment"),
+    Moment.SHIPPING: gettext_lazy("the tracking details of your package"),
+}
+
+
+def creator_time_zone(workspace: Workspace, clock: SlaClock) -> str:
+    """The time zone the clock's creator reads deadlines in (the workspace's when unknown)."""
+    creator = clock.collaboration.creator if clock.collaboration else None
+    return (creator.time_zone if creator else "") or workspace.time_zone or "UTC"
+
+
+def may_acknowledge(membership: Membership, clock: SlaClock) -> bool:
+    """The clock's owner, or anyone who runs campaigns, may own a missed deadline."""
+    return clock.owner_id == membership.user_id or membership.can(Perm.MANAGE_CAMPAIGNS)
+
+
+def acknowledgement_draft(*, workspace: Workspace, clock: SlaClock, new_due_at: dt.datetime) -> str:
+    """The built-in message to the creator for a missed deadline, to edit before it is sent:
+    their name, what is late, and the new deadline in their own time zone."""
+    collaboration = clock.collaboration
+    return render_to_string(
+        "campaigns/email/sla_acknowledgement.txt",
+        {
+            "creator_name": collaboration.creator.name if collaboration else "",
+            "campaign": collaboration.campaign if collaboration else None,
+            "what": WHAT_IS_LATE[Moment(clock.moment)],
+            "new_due_at": new_due_at,
+            "time_zone": creator_time_zone(workspace, clock),
+            "workspace": workspace,
+        },
+    ).strip()
+
+
 def acknowledge_breach(
     *,
     workspace: Workspace,
@@ -187,12 +235,47 @@ def acknowledge_breach(
     message: str,
     now: dt.datetime | None = None,
 ) -> SlaClock:
-    """Own a missed deadline: set a new one and record the message sent to the creator.
+    """Own a missed deadline: set a new one and send the message to the creator.
 
-    The original deadline stays on the clock; the event goes on the collaboration's timelines.
+    Only the clock's owner or a member who runs campaigns may. The original deadline stays on the
+    clock; the event goes on the creator's and the campaign's timelines; the message is e-mailed
+    to the creator's primary address (when they have one).
     """
-    now = now or timezone.now()
-    clock = SlaClock.objects.select_for_update().get(pk=clock.pk, workspace=workspace)
+    membership = Membership.objects.filter(workspace=workspace, user=actor).first()
+    if membership is None or not may_acknowledge(membership, clock):
+        raise PermissionDenied(Perm.MANAGE_CAMPAIGNS)
+    clock = _acknowledge(
+        workspace=workspace, actor=actor, clock=clock, new_due_at=new_due_at, message=message,
+        now=now or timezone.now(),
+    )  # fmt: skip
+    collaboration = clock.collaboration
+    email = collaboration.creator.primary_email if collaboration else ""
+    if email:
+        # Sent once the new deadline is on record: a mail server that is down loses no data.
+        send_mail(
+            subject=_("An update on %(what)s") % {"what": WHAT_IS_LATE[Moment(clock.moment)]},
+            message=clock.acknowledgement,
+            from_email=None,
+            recipient_list=[email],
+        )
+    return clock
+
+
+@transaction.atomic
+def _acknowledge(
+    *,
+    workspace: Workspace,
+    actor: User,
+    clock: SlaClock,
+    new_due_at: dt.datetime,
+    message: str,
+    now: dt.datetime,
+) -> SlaClock:
+    clock = (
+        SlaClock.objects.select_for_update()
+        .select_related("collaboration__creator", "collaboration__campaign")
+        .get(pk=clock.pk, workspace=workspace)
+    )
     errors: dict[str, str] = {}
     if clock.stopped_at is not None:
         errors["clock"] = _("This clock has already stopped; there is nothing to acknowledge.")
@@ -222,7 +305,12 @@ def acknowledge_breach(
         obj=clock,
         creator=collaboration.creator if collaboration else None,
         campaign=collaboration.campaign if collaboration else None,
-        changes={"due_at": (before.isoformat(), new_due_at.isoformat())},
+        changes={
+            "due_at": (
+                before.astimezone(dt.UTC).isoformat(),
+                new_due_at.astimezone(dt.UTC).isoformat(),
+            )
+        },
         reason=clock.acknowledgement,
     )
     return clock

@@ -1,27 +1,165 @@
-"""Pages: reviews."""
+"""Pages: reviews (sending a draft, a submission with its decision, the reviewer queue)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 
+from rapport.campaigns.forms.reviews import DecisionForm, SubmissionForm
+from rapport.campaigns.queries.deliverables import creator_zone_name, deliverable_for
+from rapport.campaigns.queries.reviews import (
+    can_decide,
+    clock_of,
+    decision_of,
+    is_superseded,
+    review_queue,
+    stage_history,
+    submission_for,
+)
+from rapport.campaigns.services.reviews import DecisionConflict, decide, submit
+from rapport.campaigns.services.sla import STATE_LABELS, state_of
+from rapport.campaigns.views.deliverables import apply_errors
 from rapport.workspaces.decorators import workspace_view
+from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import Perm
+from rapport.workspaces.services import PermissionDenied
+
+
+def _workspace(request: HttpRequest) -> Workspace:
+    return request.workspace  # type: ignore[attr-defined]
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
+def submission_add(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Send a draft for review on the creator's behalf (a file or a link)."""
+    deliverable = deliverable_for(_workspace(request), pk)
+    form = SubmissionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        stages=deliverable.approval_stages,
+        prefix="submission",
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = submit(
+                deliverable=deliverable,
+                stage=data["stage"],
+                actor=cast(User, request.user),
+                file=data["file"] or None,
+                link=data["link"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(stage)s v%(v)s sent for review.")
+                % {"stage": submission.get_stage_display(), "v": submission.version},
+            )
+            return redirect("campaigns:submission", ws=_workspace(request).slug, pk=submission.pk)
+    return render(
+        request,
+        "campaigns/submission_add.html",
+        {"deliverable": deliverable, "collaboration": deliverable.collaboration, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @workspace_view(Perm.VIEW)
-def review_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaigns/review_queue.html", {})
+def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A submission: the draft, the stage's versions and decisions, the clock, and (for the
+    decision-maker and delegates) the decision form. POST decides."""
+    workspace, membership = _workspace(request), _membership(request)
+    submission = submission_for(workspace, pk)
+    deliverable = submission.deliverable
+    campaign = deliverable.collaboration.campaign
+    user = cast(User, request.user)
+    allowed = can_decide(campaign, user, membership.role)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    status = 200
+    conflict = ""
+    if request.method == "POST":
+        if not allowed:
+            messages.error(
+                request,
+                _("Only the campaign's decision-maker or a named delegate may decide."),
+            )
+            return redirect(request.path)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decide(
+                    submission=submission,
+                    actor=user,
+                    verdict=data["verdict"],
+                    note=data["note"],
+                    rating=data["rating"],
+                    role=membership.role,
+                )
+            except DecisionConflict as exc:
+                conflict, status = str(exc), 409
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                return redirect(request.path)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Decision saved."))
+                return redirect(request.path)
+        if form.errors:
+            status = 422
+    clock = clock_of(submission)
+    state = state_of(clock) if clock else None
+    decision = decision_of(submission)
+    superseded = is_superseded(submission)
+    context = {
+        "submission": submission,
+        "deliverable": deliverable,
+        "collaboration": deliverable.collaboration,
+        "campaign": campaign,
+        "decision": decision,
+        "history": stage_history(submission),
+        "clock": clock,
+        "clock_state": state.value if state else "",
+        "clock_label": STATE_LABELS[state] if state else "",
+        "creator_zone": creator_zone_name(deliverable.collaboration),
+        "conflict": conflict,
+        "superseded": superseded,
+        "can_decide": allowed,
+        "form": form if allowed and decision is None and not superseded else None,
+    }
+    return render(request, "campaigns/submission.html", context, status=status)
 
 
 @workspace_view(Perm.VIEW)
-def _placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    # Stub until this part is built.
-    return render(request, "campaigns/placeholder.html", {})
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    """The undecided submissions the member may decide, soonest deadline first; managers may
+    show every undecided submission instead."""
+    workspace, membership = _workspace(request), _membership(request)
+    can_see_all = membership.can(Perm.MANAGE_CAMPAIGNS)
+    everyone = can_see_all and request.GET.get("show") == "all"
+    rows = review_queue(workspace, cast(User, request.user), membership.role, everyone=everyone)
+    return render(
+        request,
+        "campaigns/review_queue.html",
+        {"rows": rows, "everyone": everyone, "can_see_all": can_see_all},
+    )
 
 
 urls: list[URLPattern] = [
-    path("submissions/<int:pk>/", _placeholder, name="submission"),
-    path("reviews/", review_queue, name="review_queue"),
+    path("submissions/<int:pk>/", submission_page, name="submission"),
+    path("deliverables/<int:pk>/submit/", submission_add, name="submission_add"),
+    path("reviews/", review_queue_page, name="review_queue"),
 ]

@@ -23,6 +23,7 @@ def test_get_the_workspace_and_its_settings(manager: Membership, api_client_for)
         "slug": "lumen",
         "name": "Lumen Skincare",
         "country": "US",
+        "time_zone": "UTC",
         "default_currency": "USD",
         "er_denominator": "reach",
         "tier_thresholds": {"micro": 10_000, "mid": 100_000, "macro": 500_000, "mega": 1_000_000},
