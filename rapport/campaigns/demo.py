@@ -290,7 +290,7 @@ def _run(
     if index == 4:
         return  # the label is out, nobody has told the creator yet: the clock runs (breached)
     seeding.tell_creator(
-        shipment=shipment, actor=ops, expected_on=(now - dt.timedelta(days=2)).date()
+        shipment=shipment, actor=ops, expected_on=(now + dt.timedelta(days=2)).date()
     )
     seeding.mark_shipped(shipment=shipment, actor=ops, at=now - dt.timedelta(hours=2))
     if reached == order.index(CollabStage.PRODUCT_SHIPPED):

@@ -80,6 +80,11 @@ class Week:
             time_zone=time_zone,
         )
 
+    @property
+    def last_day(self) -> dt.date:
+        """Sunday, the week's last day (``end`` is the Monday after, exclusive)."""
+        return (self.end - dt.timedelta(days=1)).date()
+
 
 @dataclass
 class RecapRow:
