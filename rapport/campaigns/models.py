@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from rapport.creators.models import Creator, Platform
 from rapport.workspaces.models import ErDenominator, User, Workspace
@@ -333,7 +333,10 @@ class Collaboration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.creator} in {self.campaign}"
+        return gettext("%(creator)s in %(campaign)s") % {
+            "creator": self.creator,
+            "campaign": self.campaign,
+        }
 
 
 class Question(models.Model):
@@ -411,7 +414,10 @@ class Offer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Offer {self.number} to {self.collaboration}"
+        return gettext("Offer %(n)s to %(collaboration)s") % {
+            "n": self.number,
+            "collaboration": self.collaboration,
+        }
 
 
 class OfferPackage(models.Model):
@@ -591,7 +597,10 @@ class Deliverable(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.get_platform_display()}"
+        return gettext("%(kind)s on %(platform)s") % {
+            "kind": self.get_kind_display(),
+            "platform": self.get_platform_display(),
+        }
 
 
 class Submission(models.Model):
@@ -720,7 +729,7 @@ class Shipment(models.Model):
         indexes = [models.Index(fields=["workspace", "status"])]
 
     def __str__(self) -> str:
-        return f"Shipment to {self.collaboration.creator}"
+        return gettext("Shipment to %(creator)s") % {"creator": self.collaboration.creator}
 
 
 class ShipmentItem(models.Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -87,8 +87,14 @@ from rapport.creators.services import (
 from rapport.creators.services import add_note as add_note_service
 from rapport.creators.services import change_stage as change_stage_service
 from rapport.paging import CappedPaginator, page_number
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import AuditEvent, Membership, Notification, User, Workspace
+from rapport.workspaces.decorators import (
+    request_membership,
+    request_user,
+    request_workspace,
+    workspace_view,
+)
+from rapport.workspaces.forms import apply_service_errors
+from rapport.workspaces.models import AuditEvent, Notification, Workspace
 from rapport.workspaces.roles import Perm
 from rapport.workspaces.services import PermissionDenied as WorkspacePermissionDenied
 from rapport.workspaces.services import mark_notifications_read
@@ -110,29 +116,6 @@ FILTER_LABELS = {
 }
 # Custom field types the list can filter on, and how the filter is entered.
 FILTERABLE_FIELD_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE, FieldType.TEXT)
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in member (``workspace_view`` has made sure there is one)."""
-    return cast(User, request.user)
-
-
-def _apply_errors(form: Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        field = (aliases or {}).get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +195,7 @@ def _filter_panel(
 @workspace_view(Perm.VIEW)
 def creator_list(request: HttpRequest) -> HttpResponse:
     """The creator list; an htmx request gets just the results, and the URL it should show."""
-    workspace, membership = _workspace(request), _membership(request)
+    workspace, membership = request_workspace(request), request_membership(request)
     filters, creators, errors = _read_filters(request, workspace)
     number = page_number(request.GET.get("page"))
     page = CappedPaginator(with_list_relations(creators), PAGE_SIZE, page=number).get_page(number)
@@ -244,7 +227,7 @@ def creator_list(request: HttpRequest) -> HttpResponse:
         if not errors:
             response["HX-Push-Url"] = _list_url(workspace, page_query)
         return response
-    views = list(saved_views_for(workspace, _user(request)))
+    views = list(saved_views_for(workspace, request_user(request)))
     context |= _filter_panel(request, workspace, errors)
     context |= {
         "saved_views": views,
@@ -264,7 +247,7 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 @workspace_view(Perm.VIEW)
 def creator_bulk(request: HttpRequest) -> HttpResponse:
     """Apply one action to the creators ticked in the list (only the workspace's own count)."""
-    workspace, membership = _workspace(request), _membership(request)
+    workspace, membership = request_workspace(request), request_membership(request)
     action = request.POST.get("action", "")
     needed = Perm.EXPORT if action == "export" else Perm.EDIT_CREATORS
     if not membership.can(needed):
@@ -274,7 +257,7 @@ def creator_bulk(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Tick at least one creator first."))
         return redirect(back)
-    actor = _user(request)
+    actor = request_user(request)
     post = request.POST
     try:
         if action in ("tag", "untag"):
@@ -384,7 +367,7 @@ def creator_bulk(request: HttpRequest) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def saved_view_create(request: HttpRequest) -> HttpResponse:
     """Save the list's current filters under a name, for oneself or the whole workspace."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = SavedViewForm(request.POST)
     query = request.POST.get("query", "")
     if not form.is_valid():
@@ -392,7 +375,7 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
         return redirect(_list_url(workspace, query))
     try:
         view = save_view(
-            membership=_membership(request),
+            membership=request_membership(request),
             name=form.cleaned_data["name"],
             query=form.cleaned_data["query"],
             shared=form.cleaned_data["shared"],
@@ -410,8 +393,8 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     """Delete a saved view: one's own, or (for workspace owners) a shared one."""
-    workspace, membership = _workspace(request), _membership(request)
-    view = get_object_or_404(saved_views_for(workspace, _user(request)), pk=view_id)
+    workspace, membership = request_workspace(request), request_membership(request)
+    view = get_object_or_404(saved_views_for(workspace, request_user(request)), pk=view_id)
     try:
         delete_saved_view(view=view, membership=membership)
     except WorkspacePermissionDenied:
@@ -427,20 +410,20 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def creator_create(request: HttpRequest) -> HttpResponse:
     """The "Add creator" form; a duplicate is caught and the existing creator linked."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = CreatorCreateForm(request.POST or None, workspace=workspace)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
             creator = create_creator(
                 workspace=workspace,
-                actor=_user(request),
+                actor=request_user(request),
                 **form.service_kwargs(),
             )
         except DuplicateCreator as exc:
             duplicates = exc.duplicates
         except ValidationError as exc:
-            _apply_errors(
+            apply_service_errors(
                 form,
                 exc,
                 {"handle": "profile", "url": "profile", "do_not_contact_reason": "reason"},
@@ -526,7 +509,7 @@ def _detail_response(
     **bound: Form,
 ) -> HttpResponse:
     """The creator's page; forms that failed are passed bound, with their errors."""
-    membership = _membership(request)
+    membership = request_membership(request)
     prefetch_related_objects([creator], "social_accounts", "emails", "tags")
     can_edit = membership.can(Perm.EDIT_CREATORS) and creator.deleted_at is None
     definitions = list(CustomField.objects.filter(workspace=creator.workspace))
@@ -596,14 +579,14 @@ def _detail_response(
 @workspace_view(Perm.VIEW)
 def creator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A creator's page; a creator in the bin shows with a way to restore it."""
-    creator = creator_for(_workspace(request), pk, include_deleted=True)
+    creator = creator_for(request_workspace(request), pk, include_deleted=True)
     return _detail_response(request, creator)
 
 
 @workspace_view(Perm.VIEW)
 def creator_timeline_part(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline alone, narrowed to one kind of event (for the filter on the page)."""
-    creator = creator_for(_workspace(request), pk, include_deleted=True)
+    creator = creator_for(request_workspace(request), pk, include_deleted=True)
     events = _timeline(creator, request.GET.get("kind", ""))
     return render(request, "creators/_timeline.html", {"events": events})
 
@@ -617,7 +600,7 @@ def _done(request: HttpRequest, creator: Creator, message: str, anchor: str = ""
 @workspace_view(Perm.EDIT_CREATORS)
 def creator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the profile and the workspace's custom fields in one form."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     definitions = list(CustomField.objects.filter(workspace=creator.workspace))
     form = ProfileForm(request.POST or None, creator=creator)
     custom_form = CustomFieldsForm(
@@ -627,16 +610,16 @@ def creator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update_creator(
                 creator=creator,
-                actor=_user(request),
+                actor=request_user(request),
                 custom_fields=custom_form.cleaned_data,
                 **form.values(),
             )
         except ValidationError as exc:
             custom_keys = {d.key for d in definitions}
             if hasattr(exc, "error_dict") and set(exc.error_dict) <= custom_keys:
-                _apply_errors(custom_form, exc)
+                apply_service_errors(custom_form, exc)
             else:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
         else:
             return _done(request, creator, _("Profile saved."))
     status = 400 if request.method == "POST" else 200
@@ -652,18 +635,18 @@ def creator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def creator_stage(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the creator to another stage, with the reason."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     form = StageForm(request.POST)
     if form.is_valid():
         try:
             change_stage_service(
                 creator=creator,
-                actor=_user(request),
+                actor=request_user(request),
                 stage=form.cleaned_data["stage"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(
                 request,
@@ -678,7 +661,7 @@ def creator_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def creator_tags(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a tag to the creator, or remove one (``remove`` names it)."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     creator = creator_for(workspace, pk)
     removing = request.POST.get("remove", "")
     form = TagForm({"tag": removing} if removing else request.POST)
@@ -686,7 +669,7 @@ def creator_tags(request: HttpRequest, pk: int) -> HttpResponse:
         tag = form.cleaned_data["tag"]
         bulk_tag(
             workspace=workspace,
-            actor=_user(request),
+            actor=request_user(request),
             ids=[creator.pk],
             tag=tag,
             remove=bool(removing),
@@ -700,7 +683,7 @@ def creator_tags(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def creator_emails(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace the e-mail addresses, or make one of them the primary (``primary`` names it)."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     primary = request.POST.get("primary", "")
     if primary:
         current = [e.email for e in creator.emails.all()]
@@ -711,11 +694,11 @@ def creator_emails(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             set_emails(
                 creator=creator,
-                actor=_user(request),
+                actor=request_user(request),
                 emails=form.addresses(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(request, creator, _("E-mail addresses saved."), "emails")
     return _detail_response(request, creator, status=400, emails_form=form)
@@ -725,7 +708,7 @@ def creator_emails(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def account_save(request: HttpRequest, pk: int, account_id: int | None = None) -> HttpResponse:
     """Add a social account (no ``account_id``) or change one."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     account = None
     if account_id is not None:
         account = get_object_or_404(SocialAccount, creator=creator, pk=account_id)
@@ -737,7 +720,7 @@ def account_save(request: HttpRequest, pk: int, account_id: int | None = None) -
                 raise ValidationError({"profile": _("Give a handle or a profile URL.")})
             saved = save_account(
                 creator=creator,
-                actor=_user(request),
+                actor=request_user(request),
                 data=data,
                 account=account,
             )
@@ -748,7 +731,7 @@ def account_save(request: HttpRequest, pk: int, account_id: int | None = None) -
                 % {"names": ", ".join(d.creator.name for d in exc.duplicates)},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"handle": "profile", "url": "profile"})
+            apply_service_errors(form, exc, {"handle": "profile", "url": "profile"})
         else:
             return _done(request, creator, _("%(account)s saved.") % {"account": saved}, "channels")
     if account is not None:
@@ -759,10 +742,10 @@ def account_save(request: HttpRequest, pk: int, account_id: int | None = None) -
 @require_POST
 @workspace_view(Perm.EDIT_CREATORS)
 def account_delete(request: HttpRequest, pk: int, account_id: int) -> HttpResponse:
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     account = get_object_or_404(SocialAccount, creator=creator, pk=account_id)
     label = str(account)
-    delete_account(account=account, actor=_user(request))
+    delete_account(account=account, actor=request_user(request))
     return _done(request, creator, _("%(account)s removed.") % {"account": label}, "channels")
 
 
@@ -770,12 +753,12 @@ def account_delete(request: HttpRequest, pk: int, account_id: int) -> HttpRespon
 @workspace_view(Perm.VIEW_PRIVATE)
 def creator_private(request: HttpRequest, pk: int) -> HttpResponse:
     """Shipping address and tax details: only roles allowed to see them may change them."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     form = PrivateForm(request.POST)
     if form.is_valid():
         update_creator(
             creator=creator,
-            actor=_user(request),
+            actor=request_user(request),
             **form.cleaned_data,
         )
         return _done(request, creator, _("Shipping and tax details saved."), "private")
@@ -786,17 +769,17 @@ def creator_private(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.ADD_NOTES)
 def creator_note(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a note; teammates it @mentions are notified by the service."""
-    creator = creator_for(_workspace(request), pk)
+    creator = creator_for(request_workspace(request), pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
             add_note_service(
                 creator=creator,
-                author=_user(request),
+                author=request_user(request),
                 body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return _done(request, creator, _("Note added."), "notes")
     return _detail_response(request, creator, status=400, note_form=form)
@@ -809,16 +792,16 @@ def creator_note(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def notifications(request: HttpRequest) -> HttpResponse:
     """The member's notifications, newest first; POST marks them (or one) as read."""
-    workspace = _workspace(request)
-    mine = Notification.objects.filter(workspace=workspace, recipient=_user(request))
+    workspace = request_workspace(request)
+    mine = Notification.objects.filter(workspace=workspace, recipient=request_user(request))
     if request.method == "POST":
         one = request.POST.get("id", "")
         mark_notifications_read(
             workspace=workspace,
-            user=_user(request),
+            user=request_user(request),
             notification_id=int(one) if one.isdigit() else None,
         )
-        return redirect("creators:notifications", ws=_workspace(request).slug)
+        return redirect("creators:notifications", ws=request_workspace(request).slug)
     return render(request, "creators/notifications.html", {"notifications": mine[:100]})
 
 
@@ -842,20 +825,20 @@ def _import_page(request: HttpRequest, job: ImportJob, **context: Any) -> HttpRe
 @workspace_view(Perm.EDIT_CREATORS)
 def import_start(request: HttpRequest) -> HttpResponse:
     """Step 1: upload a spreadsheet; also lists the workspace's recent imports."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = importing.start_import(
                 workspace=workspace,
-                actor=_user(request),
+                actor=request_user(request),
                 upload=upload,
                 name=upload.name,
                 size=upload.size,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("creators:import_job", ws=workspace.slug, job_id=job.pk)
     recent = ImportJob.objects.filter(workspace=workspace).select_related("created_by")[:10]
@@ -871,14 +854,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Steps 2 to 4 on one page: map the columns, see every row checked, import, see the result."""
-    return _import_page(request, importing.import_job_for(_workspace(request), job_id))
+    return _import_page(request, importing.import_job_for(request_workspace(request), job_id))
 
 
 @require_POST
 @workspace_view(Perm.EDIT_CREATORS)
 def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
     """Save the mapping and check every row (in the background)."""
-    job = importing.import_job_for(_workspace(request), job_id)
+    job = importing.import_job_for(request_workspace(request), job_id)
     form = ImportMappingForm(request.POST, job=job, choices=importing.field_choices(job.workspace))
     if form.is_valid():
         try:
@@ -886,7 +869,7 @@ def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
                 job=job, mapping=form.mapping(), on_duplicate=form.cleaned_data["on_duplicate"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             importing.queue_check(job)
             return redirect("creators:import_job", ws=job.workspace.slug, job_id=job.pk)
@@ -897,9 +880,9 @@ def import_check(request: HttpRequest, job_id: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import the checked rows (in the background, once)."""
-    job = importing.import_job_for(_workspace(request), job_id)
+    job = importing.import_job_for(request_workspace(request), job_id)
     try:
-        importing.queue_commit(job, actor=_user(request))
+        importing.queue_commit(job, actor=request_user(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("creators:import_job", ws=job.workspace.slug, job_id=job.pk)
@@ -908,7 +891,7 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
 @workspace_view(Perm.EDIT_CREATORS)
 def import_report(request: HttpRequest, job_id: int) -> HttpResponseBase:
     """The rows that were not imported, with why, as a CSV file to fix and import again."""
-    job = importing.import_job_for(_workspace(request), job_id)
+    job = importing.import_job_for(request_workspace(request), job_id)
     header, rows = importing.report_rows(job)
     safe_rows = ([exporting.safe_cell(v) for v in row] for row in rows)
     response = StreamingHttpResponse(
@@ -926,17 +909,17 @@ def export_creators(request: HttpRequest) -> HttpResponseBase:
 
     Addresses and tax details are included only for roles that may see them.
     """
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     params = request.POST if request.method == "POST" else request.GET
     try:
         filters = CreatorFilters.from_params(params)
         response = exporting.export_response(
             workspace=workspace,
-            actor=_user(request),
+            actor=request_user(request),
             filters=filters,
             ids=exporting.parse_ids(params.getlist("ids")),
             fmt=params.get("format", "csv"),
-            include_private=_membership(request).can(Perm.VIEW_PRIVATE),
+            include_private=request_membership(request).can(Perm.VIEW_PRIVATE),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.services import membership_for
 
 View = Callable[..., HttpResponseBase]
@@ -46,3 +47,18 @@ def workspace_view(
         return wrapped
 
     return decorate
+
+
+def request_workspace(request: HttpRequest) -> Workspace:
+    """The workspace ``workspace_view`` resolved for this request."""
+    return request.workspace  # type: ignore[attr-defined]
+
+
+def request_membership(request: HttpRequest) -> Membership:
+    """The signed-in member's place in that workspace."""
+    return request.membership  # type: ignore[attr-defined]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in member (``workspace_view`` has made sure there is one)."""
+    return cast(User, request.user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -40,6 +40,19 @@ SLA_LABELS = {
 }
 
 
+def apply_service_errors(
+    form: forms.BaseForm, exc: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: on the field it names (or its alias) when the
+    form has that field, else on the form as a whole."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.message_dict.items():
+        name = (aliases or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, errors)
+
+
 class ServiceErrorsMixin:
     """Show a service's ValidationError on the form fields it names."""
 
@@ -47,13 +60,7 @@ class ServiceErrorsMixin:
     error_fields: dict[str, str] = {}
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc)
-            return
-        for key, errors in exc.message_dict.items():
-            name = self.error_fields.get(key, key)
-            form.add_error(name if name in form.fields else None, errors)
+        apply_service_errors(cast(forms.BaseForm, self), exc, self.error_fields)
 
 
 class PersonalSettingsForm(forms.Form):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from rapport.creators.models import CustomField
 from rapport.creators.services import delete_custom_field, save_custom_field
 from rapport.workspaces import queries, services, throttling
-from rapport.workspaces.decorators import workspace_view
+from rapport.workspaces.decorators import request_user, workspace_view
 from rapport.workspaces.forms import (
     ApiTokenForm,
     CustomFieldForm,
@@ -33,10 +33,6 @@ from rapport.workspaces.forms import (
 )
 from rapport.workspaces.models import Invitation, User
 from rapport.workspaces.roles import Perm, Role
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class SignInView(auth_views.LoginView):
@@ -78,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def personal_settings(request: HttpRequest) -> HttpResponse:
     """The member's own name, time zone and language."""
-    user = _user(request)
+    user = request_user(request)
     form = PersonalSettingsForm(
         request.POST or None,
         initial={"name": user.name, "time_zone": user.time_zone, "language": user.language},
@@ -100,7 +96,9 @@ def new_workspace(request: HttpRequest) -> HttpResponse:
     """Any signed-in person may start a workspace; they become its owner."""
     form = NewWorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = services.create_workspace(name=form.cleaned_data["name"], owner=_user(request))
+        workspace = services.create_workspace(
+            name=form.cleaned_data["name"], owner=request_user(request)
+        )
         messages.success(request, _("Workspace %(name)s is ready.") % {"name": workspace.name})
         return redirect("workspace_settings", ws=workspace.slug)
     return render(request, "workspaces/new_workspace.html", {"form": form})
@@ -130,7 +128,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                services.accept_invitation(invitation=invitation, user=_user(request))
+                services.accept_invitation(invitation=invitation, user=request_user(request))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -166,7 +164,7 @@ def members(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite(
-                workspace=workspace, inviter=_user(request), **form.cleaned_data
+                workspace=workspace, inviter=request_user(request), **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -195,7 +193,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change_role(
                 workspace=workspace,
-                actor=_user(request),
+                actor=request_user(request),
                 membership=membership,
                 role=form.cleaned_data["role"],
             )
@@ -219,7 +217,9 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = queries.member_for(workspace, pk)
     if request.method == "POST":
         try:
-            services.remove_member(workspace=workspace, actor=_user(request), membership=membership)
+            services.remove_member(
+                workspace=workspace, actor=request_user(request), membership=membership
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -236,7 +236,9 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     invitation = queries.invitation_for(workspace, pk)
     try:
-        services.revoke_invitation(workspace=workspace, actor=_user(request), invitation=invitation)
+        services.revoke_invitation(
+            workspace=workspace, actor=request_user(request), invitation=invitation
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -256,14 +258,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, secret = services.create_api_token(
-                workspace=workspace, user=_user(request), **form.cleaned_data
+                workspace=workspace, user=request_user(request), **form.cleaned_data
             )
         except (ValidationError, services.PermissionDenied, ValueError) as exc:
             form.add_error("role", str(exc))
         else:
             form = ApiTokenForm(member_role=membership.role)
     context = {
-        "tokens": queries.tokens_of(workspace, _user(request)),
+        "tokens": queries.tokens_of(workspace, request_user(request)),
         "form": form,
         "secret": secret,
     }
@@ -274,8 +276,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
-    token = queries.token_for(workspace, _user(request), pk)
-    services.revoke_api_token(workspace=workspace, actor=_user(request), token=token)
+    token = queries.token_for(workspace, request_user(request), pk)
+    services.revoke_api_token(workspace=workspace, actor=request_user(request), token=token)
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("api_tokens", ws=workspace.slug)
 
@@ -288,7 +290,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_workspace_settings(
-                workspace=workspace, actor=_user(request), **form.settings_values()
+                workspace=workspace, actor=request_user(request), **form.settings_values()
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -325,7 +327,10 @@ def custom_field_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             save_custom_field(
-                workspace=workspace, actor=_user(request), custom_field=field, **form.cleaned_data
+                workspace=workspace,
+                actor=request_user(request),
+                custom_field=field,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -341,7 +346,9 @@ def custom_field_delete(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     field = _custom_field_for(request, pk)
     if request.method == "POST":
-        cleared = delete_custom_field(workspace=workspace, actor=_user(request), custom_field=field)
+        cleared = delete_custom_field(
+            workspace=workspace, actor=request_user(request), custom_field=field
+        )
         messages.success(
             request,
             _("Custom field “%(label)s” removed; %(n)s creators had a value.")

@@ -3,7 +3,6 @@ and the workspace's brief templates to start from."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +19,6 @@ from rapport.campaigns.models import (
     BriefTemplate,
     BriefVersion,
     Campaign,
-    KpiMetric,
     Objective,
 )
 from rapport.campaigns.queries.briefs import (
@@ -30,6 +28,7 @@ from rapport.campaigns.queries.briefs import (
     content_of,
     current_version,
 )
+from rapport.campaigns.services.campaigns import clean_kpis
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import record
 
@@ -49,39 +48,10 @@ def _text_list(name: str, value: Any) -> list[str]:
 
 
 def _clean_kpis(value: Any) -> list[dict[str, str]]:
-    if not isinstance(value, list | tuple):
-        raise ValidationError({"kpis": _("Give the KPIs as a list of metric and target.")})
-    rows: list[dict[str, str]] = []
-    errors = []
-    for number, row in enumerate(value, start=1):
-        metric = row.get("metric") if isinstance(row, dict) else None
-        raw = str(row.get("target", "") if isinstance(row, dict) else "").strip()
-        if metric not in KpiMetric.values:
-            errors.append(
-                _("KPI %(n)s: “%(m)s” is not a metric Rapport measures.")
-                % {"n": number, "m": metric}
-            )
-            continue
-        try:
-            target = Decimal(raw)
-        except (InvalidOperation, ValueError):
-            target = Decimal(-1)
-        if not target.is_finite() or target < 0:
-            errors.append(
-                _("KPI %(n)s (%(m)s): the target must be a number of 0 or more, not “%(t)s”.")
-                % {"n": number, "m": KpiMetric(metric).label, "t": raw}
-            )
-            continue
-        if any(r["metric"] == metric for r in rows):
-            errors.append(
-                _("%(m)s is listed twice: give each metric one target.")
-                % {"m": KpiMetric(metric).label}
-            )
-            continue
-        rows.append({"metric": metric, "target": f"{target.normalize():f}"})
-    if errors:
-        raise ValidationError({"kpis": errors})
-    return rows
+    """The brief's KPIs, checked like the campaign's, kept as ``{"metric", "target"}`` text."""
+    return [
+        {"metric": kpi.metric, "target": f"{kpi.target.normalize():f}"} for kpi in clean_kpis(value)
+    ]
 
 
 def clean_content(values: dict[str, Any]) -> dict[str, Any]:

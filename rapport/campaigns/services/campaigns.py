@@ -89,7 +89,7 @@ def unique_campaign_slug(workspace: Workspace, name: str, *, exclude: int | None
     return slug
 
 
-def _clean_kpis(given: Any) -> list[KpiTarget]:
+def clean_kpis(given: Any) -> list[KpiTarget]:
     """KPIs as ``[{"metric": ..., "target": ...}]`` (or KpiTarget), one target per metric."""
     if not isinstance(given, list | tuple):
         raise ValidationError({"kpis": _("Give the KPIs as a list of metric and target.")})
@@ -115,8 +115,8 @@ def _clean_kpis(given: Any) -> list[KpiTarget]:
             value = Decimal(-1)
         if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
             errors.append(
-                _("KPI %(n)s (%(m)s): the target must be a number of 0 or more.")
-                % {"n": number, "m": KpiMetric(metric).label}
+                _("KPI %(n)s (%(m)s): the target must be a number of 0 or more, not “%(t)s”.")
+                % {"n": number, "m": KpiMetric(metric).label, "t": target}
             )
             continue
         if any(kpi.metric == metric for kpi in cleaned):
@@ -216,7 +216,7 @@ def _clean(workspace: Workspace, values: dict[str, Any], *, pk: int | None) -> d
         cleaned["delegates"] = delegates
     if "kpis" in values:
         try:
-            cleaned["kpis"] = _clean_kpis(values["kpis"])
+            cleaned["kpis"] = clean_kpis(values["kpis"])
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:

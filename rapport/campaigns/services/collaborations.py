@@ -25,7 +25,7 @@ from rapport.campaigns.models import (
 )
 from rapport.campaigns.services import sla
 from rapport.creators.models import Creator
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.models import AuditEvent, Membership, User, Workspace
 from rapport.workspaces.services import record
 
 S = CollabStage
@@ -51,6 +51,30 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 # Leaving the line needs a reason (the creator and the team will want to know why).
 NEEDS_REASON = frozenset({S.DECLINED, S.CANCELLED})
+
+
+def record_on_timelines(
+    collaboration: Collaboration,
+    *,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    obj: Any = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Record an event of ``collaboration`` on the creator's and the campaign's timelines."""
+    return record(
+        workspace=collaboration.workspace,
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        obj=collaboration if obj is None else obj,
+        creator=collaboration.creator,
+        campaign=collaboration.campaign,
+        changes=changes,
+        reason=reason,
+    )
 
 
 def allowed_next(stage: str) -> tuple[str, ...]:
@@ -86,8 +110,8 @@ def change_stage(
     collaboration.stage = stage
     collaboration.stage_changed_at = timezone.now()
     collaboration.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-    record(
-        workspace=collaboration.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="collaboration.stage",
         summary=_("%(creator)s in %(campaign)s: %(before)s → %(after)s")
@@ -98,8 +122,6 @@ def change_stage(
             "after": S(stage).label,
         },
         obj=collaboration,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         changes={"stage": (before, stage)},
         reason=reason.strip(),
     )
@@ -334,15 +356,13 @@ def set_owner(
         return collaboration
     collaboration.owner = owner
     collaboration.save(update_fields=["owner", "updated_at"])
-    record(
-        workspace=collaboration.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="collaboration.owner",
         summary=_("%(creator)s in %(campaign)s: owner changed")
         % {"creator": collaboration.creator.name, "campaign": collaboration.campaign.name},
         obj=collaboration,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         changes={"owner": (before, owner)},
     )
     return collaboration
@@ -356,15 +376,13 @@ def set_note(*, collaboration: Collaboration, note: str, actor: User | None) -> 
         return collaboration
     collaboration.note = note
     collaboration.save(update_fields=["note", "updated_at"])
-    record(
-        workspace=collaboration.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="collaboration.note",
         summary=_("%(creator)s in %(campaign)s: note for the creator changed")
         % {"creator": collaboration.creator.name, "campaign": collaboration.campaign.name},
         obj=collaboration,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         changes={"note": (before, note)},
     )
     return collaboration
@@ -406,15 +424,13 @@ def receive_question(
         collaboration=collaboration,
         owner=collaboration.owner,
     )
-    record(
-        workspace=collaboration.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="question.received",
         summary=_("%(creator)s asked: %(body)s")
         % {"creator": collaboration.creator.name, "body": body[:200]},
         obj=question,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
     )
     return question
 
@@ -446,14 +462,12 @@ def answer_question(
         stopped_at=answered_at,
     )
     collaboration = question.collaboration
-    record(
-        workspace=question.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="question.answered",
         summary=_("Answered %(creator)s: %(answer)s")
         % {"creator": collaboration.creator.name, "answer": answer[:200]},
         obj=question,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
     )
     return question

@@ -26,10 +26,10 @@ from rapport.campaigns.models import (
 from rapport.campaigns.queries import briefs
 from rapport.campaigns.queries.deliverables import creator_zone_name, zone
 from rapport.campaigns.services import sla
-from rapport.campaigns.services.collaborations import advance_if_allowed
+from rapport.campaigns.services.collaborations import advance_if_allowed, record_on_timelines
 from rapport.creators.models import Platform
 from rapport.workspaces.models import User
-from rapport.workspaces.services import diff, record
+from rapport.workspaces.services import diff
 
 EDITABLE = (
     "kind",
@@ -97,14 +97,12 @@ def _record(
     deliverable: Deliverable, actor: User | None, kind: str, summary: str, **kw: Any
 ) -> None:
     collaboration = deliverable.collaboration
-    record(
-        workspace=deliverable.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind=kind,
         summary=summary,
         obj=deliverable,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         **kw,
     )
 

@@ -40,9 +40,9 @@ from rapport.campaigns.models import (
 from rapport.campaigns.services.collaborations import (
     active_exclusivities,
     advance_if_allowed,
+    record_on_timelines,
 )
 from rapport.workspaces.models import User
-from rapport.workspaces.services import record
 
 CENT = Decimal("0.01")
 OPEN = (OfferStatus.DRAFT, OfferStatus.SENT)
@@ -432,14 +432,12 @@ def _summary(offer: Offer, what: str) -> str:
 
 def _record(offer: Offer, actor: User | None, kind: str, what: str, **extra: Any) -> None:
     collaboration = offer.collaboration
-    record(
-        workspace=offer.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind=kind,
         summary=_summary(offer, what),
         obj=offer,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         **extra,
     )
 
@@ -735,15 +733,13 @@ def amend_terms(
     collaboration.committed_cost = Decimal(after["committed_cost"])
     collaboration.currency = after["currency"]
     collaboration.save(update_fields=["terms", "committed_cost", "currency", "updated_at"])
-    record(
-        workspace=collaboration.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="terms.amended",
         summary=_("%(creator)s in %(campaign)s: agreed terms changed")
         % {"creator": collaboration.creator.name, "campaign": collaboration.campaign.name},
         obj=collaboration,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         changes=changes,
         reason=reason.strip(),
     )

@@ -35,7 +35,7 @@ from rapport.campaigns.models import (
 from rapport.campaigns.queries.deliverables import APPROVED, final_approved
 from rapport.campaigns.queries.reviews import can_decide, is_superseded
 from rapport.campaigns.services import sla
-from rapport.campaigns.services.collaborations import advance_if_allowed
+from rapport.campaigns.services.collaborations import advance_if_allowed, record_on_timelines
 from rapport.campaigns.services.deliverables import http_url
 from rapport.workspaces.models import Membership, User
 from rapport.workspaces.services import PermissionDenied, notify, record
@@ -331,14 +331,12 @@ def _after_decision(decision: ReviewDecision, actor: User, now: dt.datetime) -> 
     changes: dict[str, tuple[object, object]] = {"verdict": (None, decision.verdict)}
     if decision.rating is not None:
         changes["rating"] = (None, decision.rating)
-    record(
-        workspace=submission.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind="review.decided",
         summary=summary,
         obj=decision,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         changes=changes,
         reason=decision.note,
     )

@@ -41,6 +41,7 @@ from rapport.campaigns.models import (
 )
 from rapport.campaigns.queries import seeding as queries
 from rapport.campaigns.services import collaborations, sla
+from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.exporting import csv_lines, safe_cell
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import diff, record
@@ -241,14 +242,12 @@ def describe_items(shipment: Shipment) -> str:
 def _audit(shipment: Shipment, actor: User | None, kind: str, summary: str, **extra: Any) -> None:
     """One shipment event, on the creator's and the campaign's timelines (never the address)."""
     collaboration = shipment.collaboration
-    record(
-        workspace=shipment.workspace,
+    record_on_timelines(
+        collaboration,
         actor=actor,
         kind=kind,
         summary=summary,
         obj=shipment,
-        creator=collaboration.creator,
-        campaign=collaboration.campaign,
         **extra,
     )
 
@@ -636,8 +635,17 @@ def _read_csv(data: bytes) -> list[list[str]]:
 def _columns(header: list[str]) -> dict[str, int]:
     names = [" ".join(h.strip().lower().replace("_", " ").split()) for h in header]
     found: dict[str, int] = {}
+    # The export's own headings in the member's language are recognised too (a French export
+    # comes back with "Référence" and "Numéro de suivi").
+    exported = queries.fulfilment_header()
+    own = {
+        "reference": exported[0],
+        "carrier": exported[-3],
+        "tracking_number": exported[-2],
+        "shipped_on": exported[-1],
+    }
     for key, aliases in IMPORT_COLUMNS.items():
-        spelled = {" ".join(a.replace("_", " ").split()) for a in aliases}
+        spelled = {" ".join(a.replace("_", " ").split()) for a in (*aliases, str(own[key]).lower())}
         for index, name in enumerate(names):
             if name in spelled:
                 found[key] = index

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -44,22 +44,15 @@ from rapport.campaigns.services.briefs import (
     template_from_brief,
     update_template,
 )
-from rapport.campaigns.views.campaigns import apply_errors, campaign_page
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.campaigns.views.campaigns import campaign_page
+from rapport.workspaces.decorators import (
+    request_membership,
+    request_user,
+    request_workspace,
+    workspace_view,
+)
+from rapport.workspaces.forms import apply_service_errors
 from rapport.workspaces.roles import Perm
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 def shown_fields(content: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,36 +106,36 @@ def _brief_page(
 @workspace_view(Perm.VIEW)
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
     """The brief as drafted, the published version creators see, and the way to publish."""
-    return _brief_page(request, campaign_for(_workspace(request), pk))
+    return _brief_page(request, campaign_for(request_workspace(request), pk))
 
 
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def brief_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the brief, blank or from a template, then edit it."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     form = StartBriefForm(request.POST, templates=templates_for(workspace))
     template = form.cleaned_data["template"] if form.is_valid() else None
-    start_brief(campaign=campaign, actor=_user(request), template=template)
+    start_brief(campaign=campaign, actor=request_user(request), template=template)
     return redirect("campaigns:brief_edit", ws=workspace.slug, pk=campaign.pk)
 
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def brief_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the draft; creators see nothing of it until it is published."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
-    if not _membership(request).can(Perm.MANAGE_CAMPAIGNS):
+    if not request_membership(request).can(Perm.MANAGE_CAMPAIGNS):
         return redirect("campaigns:brief", ws=workspace.slug, pk=campaign.pk)
     existing = brief_of(campaign)
     content = content_of(existing) if existing else starting_content(campaign, None)
     form = BriefContentForm(request.POST or None, content=content)
     if request.method == "POST" and form.is_valid():
         try:
-            save_brief(campaign=campaign, actor=_user(request), **form.content())
+            save_brief(campaign=campaign, actor=request_user(request), **form.content())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Publish it when it is ready for creators."))
             return redirect("campaigns:brief", ws=workspace.slug, pk=campaign.pk)
@@ -156,16 +149,16 @@ def brief_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def brief_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the draft as the next version."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
             version = publish_brief(
-                campaign=campaign, actor=_user(request), summary=form.cleaned_data["summary"]
+                campaign=campaign, actor=request_user(request), summary=form.cleaned_data["summary"]
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -179,16 +172,16 @@ def brief_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def brief_save_template(request: HttpRequest, pk: int) -> HttpResponse:
     """Save this brief as a workspace template."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     form = SaveAsTemplateForm(request.POST)
     if form.is_valid():
         try:
             template = template_from_brief(
-                campaign=campaign, actor=_user(request), name=form.cleaned_data["name"]
+                campaign=campaign, actor=request_user(request), name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Saved as the template %(name)s.") % {"name": template.name}
@@ -200,7 +193,7 @@ def brief_save_template(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def brief_versions(request: HttpRequest, pk: int) -> HttpResponse:
     """Every published version, newest first, each with its date and what changed."""
-    campaign = campaign_for(_workspace(request), pk)
+    campaign = campaign_for(request_workspace(request), pk)
     return campaign_page(
         request, campaign, "campaigns/brief_versions.html", {"versions": versions_of(campaign)}
     )
@@ -209,7 +202,7 @@ def brief_versions(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def brief_version(request: HttpRequest, pk: int, version_id: int) -> HttpResponse:
     """One published version, as creators saw it."""
-    campaign = campaign_for(_workspace(request), pk)
+    campaign = campaign_for(request_workspace(request), pk)
     version = version_for(campaign, version_id)
     return campaign_page(
         request,
@@ -233,26 +226,26 @@ def brief_templates(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/brief_templates.html",
         {
-            "templates": templates_for(_workspace(request)),
-            "can_manage": _membership(request).can(Perm.MANAGE_CAMPAIGNS),
+            "templates": templates_for(request_workspace(request)),
+            "can_manage": request_membership(request).can(Perm.MANAGE_CAMPAIGNS),
         },
     )
 
 
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def brief_template_create(request: HttpRequest) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             template = create_template(
                 workspace=workspace,
-                actor=_user(request),
+                actor=request_user(request),
                 name=form.cleaned_data["name"],
                 **form.content(),
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Template %(name)s saved.") % {"name": template.name})
             return redirect("campaigns:brief_templates", ws=workspace.slug)
@@ -262,21 +255,21 @@ def brief_template_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def brief_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     template = template_for(workspace, pk)
-    can_manage = _membership(request).can(Perm.MANAGE_CAMPAIGNS)
+    can_manage = request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
     initial = {**TemplateForm.initial_for(content_of(template)), "name": template.name}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             update_template(
                 template=template,
-                actor=_user(request),
+                actor=request_user(request),
                 name=form.cleaned_data["name"],
                 **form.content(),
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Template %(name)s saved.") % {"name": template.name})
             return redirect("campaigns:brief_templates", ws=workspace.slug)
@@ -292,9 +285,9 @@ def brief_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def brief_template_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     template = template_for(workspace, pk)
-    delete_template(template=template, actor=_user(request))
+    delete_template(template=template, actor=request_user(request))
     messages.success(request, _("Template %(name)s deleted.") % {"name": template.name})
     return redirect("campaigns:brief_templates", ws=workspace.slug)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -39,40 +38,28 @@ from rapport.campaigns.services.campaigns import (
 )
 from rapport.creators.queries import possible_owners
 from rapport.paging import page_number
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import AuditEvent, Membership, User, Workspace
+from rapport.workspaces.decorators import (
+    request_membership,
+    request_user,
+    request_workspace,
+    workspace_view,
+)
+from rapport.workspaces.forms import apply_service_errors
+from rapport.workspaces.models import AuditEvent
 from rapport.workspaces.roles import Perm
 
 PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 30
 
 
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def apply_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def campaign_page(
     request: HttpRequest, campaign: Campaign, template: str, context: dict[str, Any], **kw: Any
 ) -> HttpResponse:
     """Render one of the campaign's tabs (a template extending campaigns/campaign_base.html)."""
-    base = {"campaign": campaign, "can_manage": _membership(request).can(Perm.MANAGE_CAMPAIGNS)}
+    base = {
+        "campaign": campaign,
+        "can_manage": request_membership(request).can(Perm.MANAGE_CAMPAIGNS),
+    }
     return render(request, template, base | context, **kw)
 
 
@@ -83,7 +70,7 @@ def campaign_page(
 @workspace_view(Perm.VIEW)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """Campaigns, newest first, narrowed by status and owner."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     statuses = [s for s in request.GET.getlist("status") if s]
     owner = request.GET.get("owner", "")
     errors: dict[str, list[str]] = {}
@@ -105,20 +92,22 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "selected_statuses": statuses,
             "owners": possible_owners(workspace),
             "selected_owner": owner,
-            "can_manage": _membership(request).can(Perm.MANAGE_CAMPAIGNS),
+            "can_manage": request_membership(request).can(Perm.MANAGE_CAMPAIGNS),
         },
     )
 
 
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = CampaignForm(request.POST or None, workspace=workspace)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = create_campaign(workspace=workspace, actor=_user(request), **form.values())
+            campaign = create_campaign(
+                workspace=workspace, actor=request_user(request), **form.values()
+            )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s planned.") % {"name": campaign.name})
             return redirect("campaigns:detail", ws=workspace.slug, pk=campaign.pk)
@@ -128,16 +117,16 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
-    if not _membership(request).can(Perm.MANAGE_CAMPAIGNS):
+    if not request_membership(request).can(Perm.MANAGE_CAMPAIGNS):
         return redirect("campaigns:detail", ws=workspace.slug, pk=campaign.pk)
     form = CampaignForm(request.POST or None, workspace=workspace, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            update_campaign(campaign=campaign, actor=_user(request), **form.values())
+            update_campaign(campaign=campaign, actor=request_user(request), **form.values())
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("campaigns:detail", ws=workspace.slug, pk=campaign.pk)
@@ -174,26 +163,26 @@ def _overview(
 @workspace_view(Perm.VIEW)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The overview: budget against committed cost, collaborations per stage, KPIs, status."""
-    return _overview(request, campaign_for(_workspace(request), pk))
+    return _overview(request, campaign_for(request_workspace(request), pk))
 
 
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the campaign to another status, with the reason."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     form = StatusForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
             campaign = change_status(
                 campaign=campaign,
-                actor=_user(request),
+                actor=request_user(request),
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The campaign is now %(s)s.") % {"s": campaign.get_status_display()}
@@ -209,14 +198,14 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def experiments(request: HttpRequest, pk: int) -> HttpResponse:
     """The experiment log, with the form to add one."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     form = ExperimentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            add_experiment(campaign=campaign, actor=_user(request), **form.cleaned_data)
+            add_experiment(campaign=campaign, actor=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Experiment logged."))
             return redirect("campaigns:experiments", ws=workspace.slug, pk=campaign.pk)
@@ -231,16 +220,18 @@ def experiments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def experiment_edit(request: HttpRequest, pk: int, experiment_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     experiment = experiment_for(campaign, experiment_id)
     initial = {name: getattr(experiment, name) for name in ExperimentForm.base_fields}
     form = ExperimentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            update_experiment(experiment=experiment, actor=_user(request), **form.cleaned_data)
+            update_experiment(
+                experiment=experiment, actor=request_user(request), **form.cleaned_data
+            )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Experiment saved."))
             return redirect("campaigns:experiments", ws=workspace.slug, pk=campaign.pk)
@@ -256,9 +247,11 @@ def experiment_edit(request: HttpRequest, pk: int, experiment_id: int) -> HttpRe
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def experiment_delete(request: HttpRequest, pk: int, experiment_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
-    delete_experiment(experiment=experiment_for(campaign, experiment_id), actor=_user(request))
+    delete_experiment(
+        experiment=experiment_for(campaign, experiment_id), actor=request_user(request)
+    )
     messages.success(request, _("Experiment removed."))
     return redirect("campaigns:experiments", ws=workspace.slug, pk=campaign.pk)
 
@@ -308,7 +301,7 @@ def timeline_entry(event: AuditEvent) -> TimelineEntry:
 @workspace_view(Perm.VIEW)
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything recorded about the campaign, newest first, a page at a time."""
-    campaign = campaign_for(_workspace(request), pk)
+    campaign = campaign_for(request_workspace(request), pk)
     number = page_number(request.GET.get("page"))
     page = Paginator(campaign_timeline(campaign), TIMELINE_PAGE_SIZE).get_page(number)
     return campaign_page(

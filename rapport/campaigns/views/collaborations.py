@@ -8,7 +8,7 @@ workspace's row is a 404.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -50,28 +50,21 @@ from rapport.creators.queries import (
     possible_owners,
     saved_views_for,
 )
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import AuditEvent, Membership, User, Workspace
+from rapport.workspaces.decorators import (
+    request_membership,
+    request_user,
+    request_workspace,
+    workspace_view,
+)
+from rapport.workspaces.models import AuditEvent, Workspace
 from rapport.workspaces.roles import Perm
 
 TIMELINE_LENGTH = 100
 INVITE_CANDIDATES = 500  # the most creators an invitation page lists at once
 
 
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _can_manage(request: HttpRequest) -> bool:
-    return _membership(request).can(Perm.MANAGE_CAMPAIGNS)
+    return request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
 
 
 def _collaboration_url(collaboration: Collaboration, anchor: str = "") -> str:
@@ -109,7 +102,7 @@ def _with_next_stages(collaborations: list[Collaboration]) -> list[Collaboration
 
 def _list_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     """The filtered collaborations of a campaign and the filter panel, for the board and table."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     try:
         filters, errors = CollabFilters.from_params(request.GET), {}
     except ValidationError as exc:
@@ -138,7 +131,7 @@ def _partial(request: HttpRequest) -> bool:
 @workspace_view(Perm.VIEW)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's board: a column per stage; cards move by drag and drop or "Move to"."""
-    campaign = campaign_for(_workspace(request), pk)
+    campaign = campaign_for(request_workspace(request), pk)
     context = _list_context(request, campaign)
     context["columns"] = board_columns(context["collaborations"])
     template = "campaigns/_board.html" if _partial(request) else "campaigns/board.html"
@@ -148,7 +141,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.VIEW)
 def table(request: HttpRequest, pk: int) -> HttpResponse:
     """The same collaborations as the board, as a table."""
-    campaign = campaign_for(_workspace(request), pk)
+    campaign = campaign_for(request_workspace(request), pk)
     context = _list_context(request, campaign)
     template = (
         "campaigns/_collaboration_table.html"
@@ -172,14 +165,14 @@ def collaboration_stage(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a collaboration to another stage (from the board's drag and drop, a card's "Move to"
     menu, or the collaboration's page). Answers JSON to the board's script: 422 with the reason
     when the lifecycle does not allow the move."""
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     form = StageForm(request.POST, current=collaboration.stage)
     form.is_valid()  # the service judges the stage, with a message that says why
     try:
         collaboration = services.change_stage(
             collaboration=collaboration,
             stage=request.POST.get("stage", ""),
-            actor=_user(request),
+            actor=request_user(request),
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
@@ -192,7 +185,7 @@ def collaboration_stage(request: HttpRequest, pk: int) -> HttpResponse:
         "stage": collaboration.get_stage_display(),
     }
     if _wants_json(request):
-        full = collaboration_for(_workspace(request), collaboration.pk)
+        full = collaboration_for(request_workspace(request), collaboration.pk)
         card = with_card_relations(Collaboration.objects.filter(pk=full.pk)).get()
         card_html = render_to_string(
             "campaigns/_board_card.html",
@@ -200,7 +193,7 @@ def collaboration_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 "c": _with_next_stages([card])[0],
                 "can_manage": True,
                 "here": request.POST.get("next", ""),
-                "workspace": _workspace(request),
+                "workspace": request_workspace(request),
                 "needs_reason": sorted(services.NEEDS_REASON),
             },
             request=request,
@@ -215,14 +208,16 @@ def collaboration_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def collaboration_owner(request: HttpRequest, pk: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     collaboration = collaboration_for(workspace, pk)
     form = OwnerForm(request.POST, owners=possible_owners(workspace))
     if not form.is_valid():
         messages.error(request, _("Choose an owner among the workspace's members."))
     else:
         services.set_owner(
-            collaboration=collaboration, owner=form.cleaned_data["owner"], actor=_user(request)
+            collaboration=collaboration,
+            owner=form.cleaned_data["owner"],
+            actor=request_user(request),
         )
         messages.success(request, _("Owner saved."))
     return redirect(_collaboration_url(collaboration, "owner"))
@@ -231,11 +226,11 @@ def collaboration_owner(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def collaboration_note(request: HttpRequest, pk: int) -> HttpResponse:
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.set_note(
-            collaboration=collaboration, note=form.cleaned_data["note"], actor=_user(request)
+            collaboration=collaboration, note=form.cleaned_data["note"], actor=request_user(request)
         )
         messages.success(request, _("Note for the creator saved."))
     return redirect(_collaboration_url(collaboration, "note"))
@@ -249,7 +244,7 @@ def collaboration_note(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def question_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a question the creator asked (starts the first-response clock)."""
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -258,7 +253,7 @@ def question_create(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 received_at=form.cleaned_data["received_at"],
                 is_clarification=form.cleaned_data["is_clarification"],
-                actor=_user(request),
+                actor=request_user(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -272,12 +267,12 @@ def question_create(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer a creator's question (stops the first-response clock)."""
-    question = question_for(_workspace(request), pk)
+    question = question_for(request_workspace(request), pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
             services.answer_question(
-                question=question, answer=form.cleaned_data["answer"], actor=_user(request)
+                question=question, answer=form.cleaned_data["answer"], actor=request_user(request)
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -299,7 +294,7 @@ def _candidates(request: HttpRequest, workspace: Workspace) -> tuple[list[Creato
     error = ""
     filters = CreatorFilters()
     if view_id.isdigit():
-        view = saved_views_for(workspace, _user(request)).filter(pk=int(view_id)).first()
+        view = saved_views_for(workspace, request_user(request)).filter(pk=int(view_id)).first()
         if view is None:
             error = _("That saved view does not exist (or is not shared with you).")
         else:
@@ -327,11 +322,11 @@ def _creators_by_id(workspace: Workspace, ids: list[int]) -> list[Creator]:
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite creators in bulk, from a saved view or a search. Warnings (do-not-contact,
     exclusive elsewhere) stop the invitation until a reason is given."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     campaign = campaign_for(workspace, pk)
     context: dict[str, Any] = {
         "campaign": campaign,
-        "saved_views": list(saved_views_for(workspace, _user(request))),
+        "saved_views": list(saved_views_for(workspace, request_user(request))),
         "view_id": request.GET.get("view", ""),
         "q": request.GET.get("q", ""),
         "can_manage": _can_manage(request),
@@ -344,7 +339,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             result = services.invite_creators(
                 campaign=campaign,
                 creators=chosen,
-                actor=_user(request),
+                actor=request_user(request),
                 reason=form.cleaned_data.get("reason", ""),
             )
         except services.InviteNeedsReason as exc:
@@ -429,7 +424,7 @@ def timeline_entries(events: Any) -> list[dict[str, Any]]:
 def _page(
     request: HttpRequest, collaboration: Collaboration, *, status: int = 200, **bound: Any
 ) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     can_manage = _can_manage(request)
     events: list[AuditEvent] = list(collaboration_timeline(collaboration)[:TIMELINE_LENGTH])
     questions = list(questions_of(collaboration))
@@ -466,7 +461,7 @@ def _page(
 @workspace_view(Perm.VIEW)
 def collaboration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One creator in one campaign: everything about it on one page."""
-    return _page(request, collaboration_for(_workspace(request), pk))
+    return _page(request, collaboration_for(request_workspace(request), pk))
 
 
 urls: list[URLPattern] = [

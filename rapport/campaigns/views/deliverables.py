@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -36,8 +35,9 @@ from rapport.campaigns.services.deliverables import (
     record_live,
     update_deliverable,
 )
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.decorators import request_membership, request_workspace, workspace_view
+from rapport.workspaces.forms import apply_service_errors
+from rapport.workspaces.models import User
 from rapport.workspaces.roles import Perm
 
 FIELDS = (
@@ -50,23 +50,6 @@ FIELDS = (
     "post_until",
     "disclosure",
 )
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def apply_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def deliverable_row(deliverable: Deliverable) -> dict[str, Any]:
@@ -97,7 +80,7 @@ def _new_form(collaboration: Collaboration, data: Any = None) -> DeliverableForm
 
 def collaboration_section(request: HttpRequest, collaboration: Collaboration) -> dict[str, Any]:
     """The context of the page's deliverables section (campaigns/_deliverables_section.html)."""
-    can_manage = _membership(request).can(Perm.MANAGE_CAMPAIGNS)
+    can_manage = request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
     return {
         "deliverable_collaboration": collaboration,
         "deliverable_rows": [deliverable_row(d) for d in deliverables_of(collaboration)],
@@ -110,7 +93,7 @@ def collaboration_section(request: HttpRequest, collaboration: Collaboration) ->
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def deliverable_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Add a deliverable to a collaboration (the section's form posts here)."""
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     form = _new_form(collaboration, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in FIELDS}
@@ -119,10 +102,12 @@ def deliverable_add(request: HttpRequest, pk: int) -> HttpResponseBase:
                 collaboration=collaboration, actor=cast(User, request.user), **values
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Deliverable added: %(d)s.") % {"d": deliverable})
-            return redirect("campaigns:deliverable", ws=_workspace(request).slug, pk=deliverable.pk)
+            return redirect(
+                "campaigns:deliverable", ws=request_workspace(request).slug, pk=deliverable.pk
+            )
     return render(
         request,
         "campaigns/deliverable_add.html",
@@ -139,7 +124,7 @@ def deliverable_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 def deliverable_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A deliverable: its terms, posting time and deadlines, reviews per stage, and the live post.
     POST ``action=update`` changes it, ``action=live`` records the live post."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     deliverable = deliverable_for(workspace, pk)
     collaboration = deliverable.collaboration
     zone_name = creator_zone_name(collaboration)
@@ -169,7 +154,7 @@ def deliverable_page(request: HttpRequest, pk: int) -> HttpResponseBase:
                 **{name: data[name] for name in FIELDS},
             )
         except ValidationError as exc:
-            apply_errors(edit_form, exc)
+            apply_service_errors(edit_form, exc)
         else:
             messages.success(request, _("Deliverable saved."))
             return redirect(request.path)
@@ -178,7 +163,7 @@ def deliverable_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             record_live(deliverable=deliverable, actor=actor, **data)
         except ValidationError as exc:
-            apply_errors(live_form, exc)
+            apply_service_errors(live_form, exc)
         else:
             messages.success(request, _("Live post recorded."))
             return redirect(request.path)
@@ -186,7 +171,7 @@ def deliverable_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _("Nothing was changed: choose what to save."))
         return redirect(request.path)
     deliverable = deliverables_of(collaboration).get(pk=deliverable.pk)
-    can_manage = _membership(request).can(Perm.MANAGE_CAMPAIGNS)
+    can_manage = request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
     context = {
         "deliverable": deliverable,
         "collaboration": collaboration,

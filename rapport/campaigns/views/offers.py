@@ -5,7 +5,7 @@ The offers section of the collaboration page is built here (:func:`collaboration
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,17 +26,8 @@ from rapport.campaigns.models import AddOnKind, Collaboration, Offer, OfferParty
 from rapport.campaigns.queries.collaborations import collaboration_for
 from rapport.campaigns.queries.offers import offer_for, offers_of, package_for
 from rapport.campaigns.services import offers as services
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.decorators import request_user, request_workspace, workspace_view
 from rapport.workspaces.roles import Perm
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _to_offers(collaboration: Collaboration) -> HttpResponse:
@@ -87,7 +78,7 @@ def _editors(
 ) -> list[PackageEditor]:
     """The package editors of the page: as many as posted (one more when asked), else one per
     starting package."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     data = request.POST if request.method == "POST" else None
     initial = initial or []
     posted = request.POST.get("packages", "") if data is not None else ""
@@ -120,7 +111,7 @@ def _apply(exc: ValidationError, form_errors: list[str]) -> None:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Make an offer: one or more packages; save it as a draft, or send it at once."""
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     editors = _editors(request)
     note_form = OfferNoteForm(request.POST or None)
     errors: list[str] = []
@@ -129,7 +120,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 offer = services.create_offer(
                     collaboration=collaboration,
-                    actor=_user(request),
+                    actor=request_user(request),
                     packages=[e.package_data() for e in editors],
                     note=note_form.cleaned_data["note"],
                 )
@@ -158,7 +149,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _send(request: HttpRequest, offer: Offer, *, confirm: bool) -> HttpResponse:
     try:
-        services.send_offer(offer=offer, actor=_user(request), confirm=confirm)
+        services.send_offer(offer=offer, actor=request_user(request), confirm=confirm)
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "confirm" in exc.error_dict:
             return render(
@@ -182,14 +173,14 @@ def _send(request: HttpRequest, offer: Offer, *, confirm: bool) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def offer_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a draft; a clash with an exclusivity held elsewhere asks for confirmation first."""
-    offer = offer_for(_workspace(request), pk)
+    offer = offer_for(request_workspace(request), pk)
     return _send(request, offer, confirm=request.POST.get("confirm") == "yes")
 
 
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def offer_counter(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the creator's counter-offer, starting from the round they answer."""
-    offer = offer_for(_workspace(request), pk)
+    offer = offer_for(request_workspace(request), pk)
     collaboration = offer.collaboration
     editors = _editors(request, [services.PackageData.of(p) for p in offer.packages.all()])
     note_form = OfferNoteForm(request.POST or None)
@@ -199,7 +190,7 @@ def offer_counter(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.record_counter(
                     offer=offer,
-                    actor=_user(request),
+                    actor=request_user(request),
                     packages=[e.package_data() for e in editors],
                     note=note_form.cleaned_data["note"],
                 )
@@ -229,9 +220,9 @@ def offer_counter(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def package_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept one package: it becomes the collaboration's terms."""
-    package = package_for(_workspace(request), pk)
+    package = package_for(request_workspace(request), pk)
     try:
-        services.accept_package(package=package, actor=_user(request))
+        services.accept_package(package=package, actor=request_user(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -240,11 +231,11 @@ def package_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _close(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
-    offer = offer_for(_workspace(request), pk)
+    offer = offer_for(request_workspace(request), pk)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        action(offer=offer, actor=_user(request), reason=form.cleaned_data.get("reason", ""))
+        action(offer=offer, actor=request_user(request), reason=form.cleaned_data.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -267,7 +258,7 @@ def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def terms_amend(request: HttpRequest, pk: int) -> HttpResponse:
     """Change agreed terms, with a reason (audited before and after)."""
-    collaboration = collaboration_for(_workspace(request), pk)
+    collaboration = collaboration_for(request_workspace(request), pk)
     if collaboration.committed_cost is None or not collaboration.terms:
         messages.error(request, _("No terms are agreed yet; accept a package first."))
         return _to_offers(collaboration)
@@ -279,7 +270,7 @@ def terms_amend(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.amend_terms(
                     collaboration=collaboration,
-                    actor=_user(request),
+                    actor=request_user(request),
                     terms=editors[0].package_data(),
                     reason=reason_form.cleaned_data["reason"],
                 )

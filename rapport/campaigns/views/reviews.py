@@ -24,25 +24,17 @@ from rapport.campaigns.queries.reviews import (
 )
 from rapport.campaigns.services.reviews import DecisionConflict, decide, submit
 from rapport.campaigns.services.sla import STATE_LABELS, state_of
-from rapport.campaigns.views.deliverables import apply_errors
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.decorators import request_membership, request_workspace, workspace_view
+from rapport.workspaces.forms import apply_service_errors
+from rapport.workspaces.models import User
 from rapport.workspaces.roles import Perm
 from rapport.workspaces.services import PermissionDenied
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
 def submission_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Send a draft for review on the creator's behalf (a file or a link)."""
-    deliverable = deliverable_for(_workspace(request), pk)
+    deliverable = deliverable_for(request_workspace(request), pk)
     form = SubmissionForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -61,14 +53,16 @@ def submission_add(request: HttpRequest, pk: int) -> HttpResponseBase:
                 note=data["note"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
                 _("%(stage)s v%(v)s sent for review.")
                 % {"stage": submission.get_stage_display(), "v": submission.version},
             )
-            return redirect("campaigns:submission", ws=_workspace(request).slug, pk=submission.pk)
+            return redirect(
+                "campaigns:submission", ws=request_workspace(request).slug, pk=submission.pk
+            )
     return render(
         request,
         "campaigns/submission_add.html",
@@ -81,7 +75,7 @@ def submission_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A submission: the draft, the stage's versions and decisions, the clock, and (for the
     decision-maker and delegates) the decision form. POST decides."""
-    workspace, membership = _workspace(request), _membership(request)
+    workspace, membership = request_workspace(request), request_membership(request)
     submission = submission_for(workspace, pk)
     deliverable = submission.deliverable
     campaign = deliverable.collaboration.campaign
@@ -114,7 +108,7 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
                 messages.error(request, str(exc))
                 return redirect(request.path)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Decision saved."))
                 return redirect(request.path)
@@ -147,7 +141,7 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     """The undecided submissions the member may decide, soonest deadline first; managers may
     show every undecided submission instead."""
-    workspace, membership = _workspace(request), _membership(request)
+    workspace, membership = request_workspace(request), request_membership(request)
     can_see_all = membership.can(Perm.MANAGE_CAMPAIGNS)
     everyone = can_see_all and request.GET.get("show") == "all"
     rows = review_queue(workspace, cast(User, request.user), membership.role, everyone=everyone)

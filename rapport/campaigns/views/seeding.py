@@ -7,11 +7,10 @@ Addresses show only to roles with ``VIEW_PRIVATE``; the others see that one is o
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -32,32 +31,17 @@ from rapport.campaigns.queries import seeding as queries
 from rapport.campaigns.services import seeding as services
 from rapport.campaigns.services.sla import STATE_LABELS, state_of
 from rapport.paging import CappedPaginator, page_number
-from rapport.workspaces.decorators import workspace_view
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.decorators import (
+    request_membership,
+    request_user,
+    request_workspace,
+    workspace_view,
+)
+from rapport.workspaces.forms import apply_service_errors
+from rapport.workspaces.models import Membership
 from rapport.workspaces.roles import Perm
 
 PAGE_SIZE = 50
-
-
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """A service's error on the form field it names, or on the form as a whole."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def shipment_row(shipment: Shipment, clock: SlaClock | None) -> dict[str, Any]:
@@ -80,7 +64,7 @@ def shipment_row(shipment: Shipment, clock: SlaClock | None) -> dict[str, Any]:
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_SEEDING)
 def product_list(request: HttpRequest) -> HttpResponseBase:
     """The product list, with the form that adds one."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     form = ProductForm(
         request.POST if request.method == "POST" else None,
         initial={"currency": workspace.default_currency, "is_active": True},
@@ -88,10 +72,10 @@ def product_list(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             product = services.create_product(
-                workspace=workspace, actor=_user(request), **form.values()
+                workspace=workspace, actor=request_user(request), **form.values()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("%(product)s added.") % {"product": product})
             return redirect("campaigns:products", ws=workspace.slug)
@@ -101,7 +85,7 @@ def product_list(request: HttpRequest) -> HttpResponseBase:
         {
             "products": queries.products_for(workspace),
             "form": form,
-            "can_manage": _membership(request).can(Perm.MANAGE_SEEDING),
+            "can_manage": request_membership(request).can(Perm.MANAGE_SEEDING),
         },
         status=422 if form.errors else 200,
     )
@@ -110,16 +94,16 @@ def product_list(request: HttpRequest) -> HttpResponseBase:
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_SEEDING)
 def product_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Change a product, or take it off (and back on) the list of what is offered."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     product = queries.product_for(workspace, pk)
     form = (
         ProductForm(request.POST) if request.method == "POST" else ProductForm.for_product(product)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_product(product=product, actor=_user(request), **form.values())
+            services.update_product(product=product, actor=request_user(request), **form.values())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("%(product)s saved.") % {"product": product})
             return redirect("campaigns:products", ws=workspace.slug)
@@ -129,7 +113,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         {
             "product": product,
             "form": form,
-            "can_manage": _membership(request).can(Perm.MANAGE_SEEDING),
+            "can_manage": request_membership(request).can(Perm.MANAGE_SEEDING),
         },
         status=422 if form.errors else 200,
     )
@@ -143,14 +127,14 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def shipment_list(request: HttpRequest) -> HttpResponseBase:
     """Every shipment of the workspace, filtered by status and campaign, with the clock of those
     waiting for the creator to be told."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     filters = queries.ShipmentFilters.from_params(request.GET)
     qs = queries.with_shipment_relations(queries.filtered_shipments(workspace, filters))
     paginator = CappedPaginator(qs, PAGE_SIZE, page=page_number(request.GET.get("page")))
     page = paginator.get_page(request.GET.get("page"))
     shipments = list(page.object_list)
     clocks = queries.shipping_clocks(shipments)
-    membership = _membership(request)
+    membership = request_membership(request)
     return render(
         request,
         "campaigns/shipments.html",
@@ -171,7 +155,7 @@ def shipment_list(request: HttpRequest) -> HttpResponseBase:
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_SEEDING)
 def shipment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Prepare a shipment to a collaboration's creator (pk is the collaboration's)."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     collaboration = queries.collaboration_for(workspace, pk)
     products = queries.products_for(workspace, offered_only=True)
     form = ShipmentForm(request.POST if request.method == "POST" else None, products=products)
@@ -180,13 +164,13 @@ def shipment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             shipment = services.create_shipment(
                 collaboration=collaboration,
-                actor=_user(request),
+                actor=request_user(request),
                 items=form.items(),
                 **tracking.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
-            _apply_errors(tracking, exc)
+            apply_service_errors(form, exc)
+            apply_service_errors(tracking, exc)
         else:
             messages.success(request, _("Shipment #%(id)s prepared.") % {"id": shipment.pk})
             return redirect("campaigns:shipment", ws=workspace.slug, pk=shipment.pk)
@@ -199,7 +183,7 @@ def shipment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
             "tracking_form": tracking,
             "has_address": bool(collaboration.creator.shipping_address.strip()),
             "has_products": products.exists(),
-            "can_view_private": _membership(request).can(Perm.VIEW_PRIVATE),
+            "can_view_private": request_membership(request).can(Perm.VIEW_PRIVATE),
         },
         status=422 if form.errors or tracking.errors else 200,
     )
@@ -208,7 +192,7 @@ def shipment_create(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _shipment_page(
     request: HttpRequest, shipment: Shipment, form: TrackingForm, status: int = 200
 ) -> HttpResponseBase:
-    membership = _membership(request)
+    membership = request_membership(request)
     clock = queries.shipping_clocks([shipment]).get(shipment.pk)
     return render(
         request,
@@ -238,18 +222,22 @@ def _tracking_initial(shipment: Shipment) -> dict[str, Any]:
 def shipment_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A shipment: items, address (to those who may see it), tracking, its steps and clock.
     POST saves the carrier, tracking number and expected delivery date."""
-    shipment = queries.shipment_for(_workspace(request), pk)
+    shipment = queries.shipment_for(request_workspace(request), pk)
     if request.method != "POST":
         return _shipment_page(request, shipment, TrackingForm(initial=_tracking_initial(shipment)))
     form = TrackingForm(request.POST)
     if form.is_valid():
         try:
-            services.update_shipment(shipment=shipment, actor=_user(request), **form.cleaned_data)
+            services.update_shipment(
+                shipment=shipment, actor=request_user(request), **form.cleaned_data
+            )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Tracking details saved."))
-            return redirect("campaigns:shipment", ws=_workspace(request).slug, pk=shipment.pk)
+            return redirect(
+                "campaigns:shipment", ws=request_workspace(request).slug, pk=shipment.pk
+            )
     return _shipment_page(request, shipment, form, status=422)
 
 
@@ -266,17 +254,19 @@ ACTIONS = {
 @workspace_view(Perm.MANAGE_SEEDING)
 def shipment_step(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """Move a shipment one step on (label, ship, deliver, receipt), or tell the creator."""
-    workspace = _workspace(request)
+    workspace = request_workspace(request)
     shipment = queries.shipment_for(workspace, pk)
     try:
         if action == "tell":
             form = TrackingForm(request.POST)
             expected = form.cleaned_data.get("expected_on") if form.is_valid() else None
-            services.tell_creator(shipment=shipment, actor=_user(request), expected_on=expected)
+            services.tell_creator(
+                shipment=shipment, actor=request_user(request), expected_on=expected
+            )
             message: Any = _("The creator has been sent the tracking link; the clock has stopped.")
         else:
             step, message = ACTIONS[action]
-            step(shipment=shipment, actor=_user(request))
+            step(shipment=shipment, actor=request_user(request))
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -298,10 +288,12 @@ def _require_export(membership: Membership) -> None:
 @workspace_view(Perm.MANAGE_SEEDING)
 def fulfilment_export(request: HttpRequest) -> HttpResponseBase:
     """The CSV of shipments awaiting a label, for the fulfilment centre."""
-    _require_export(_membership(request))
+    _require_export(request_membership(request))
     filters = queries.ShipmentFilters.from_params(request.GET)
     return services.fulfilment_export(
-        workspace=_workspace(request), actor=_user(request), campaign_id=filters.campaign_id
+        workspace=request_workspace(request),
+        actor=request_user(request),
+        campaign_id=filters.campaign_id,
     )
 
 
@@ -314,8 +306,8 @@ def tracking_import(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             result = services.import_tracking(
-                workspace=_workspace(request),
-                actor=_user(request),
+                workspace=request_workspace(request),
+                actor=request_user(request),
                 data=form.cleaned_data["file"].read(),
             )
         except services.TrackingImportError as exc:
@@ -350,7 +342,7 @@ urls: list[URLPattern] = [
 
 def collaboration_section(request: HttpRequest, collaboration: Collaboration) -> dict[str, Any]:
     """The context of the collaboration page's seeding section (campaigns/_seeding_section.html)."""
-    membership = _membership(request)
+    membership = request_membership(request)
     shipments = queries.collaboration_shipments(collaboration)
     clocks = queries.shipping_clocks(shipments)
     return {
