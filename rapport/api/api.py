@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from rapport.api.docs import ReferencePage
 from rapport.creators.services import DuplicateCreator
 from rapport.workspaces.models import ApiToken
+from rapport.workspaces.roles import Perm
 from rapport.workspaces.services import PermissionDenied, authenticate_token
 
 
@@ -129,7 +130,12 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "Your role does not allow this.")
+    """403 with the service's own reason (e.g. who may decide); a bare permission name, or no
+    message at all, gets the generic one."""
+    reason = str(exc) if exc.args else ""
+    if not reason or reason in Perm.values:
+        reason = "Your role does not allow this."
+    return _error(request, 403, reason)
 
 
 @api.exception_handler(Http404)

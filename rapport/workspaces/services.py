@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import functools
 import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
+from babel.numbers import list_currencies
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -299,7 +300,16 @@ SETTINGS_FIELDS = (
 TIER_KEYS = ("micro", "mid", "macro", "mega")
 # The most a service level may be set to, per unit (a year of days, a month of hours).
 SLA_MAXIMUM = {"days": 365, "hours": 720}
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+@functools.cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency code (USD, EUR, GBP...), in capitals."""
+    return code in _currencies()
 
 
 def validate_invitation(*, workspace: Workspace, email: str, role: str) -> str:
@@ -527,9 +537,9 @@ def clean_workspace_settings(workspace: Workspace, values: dict[str, Any]) -> di
         cleaned["time_zone"] = time_zone
     if "default_currency" in values:
         currency = str(values["default_currency"] or "").strip().upper()
-        if not CURRENCY_RE.match(currency):
+        if not is_currency(currency):
             errors["default_currency"] = _(
-                "“%(c)s” is not a currency code: use three letters such as USD, EUR or GBP."
+                "“%(c)s” is not a currency code: use an ISO code such as USD, EUR or GBP."
             ) % {"c": currency}
         cleaned["default_currency"] = currency
     if "er_denominator" in values:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
@@ -60,7 +61,10 @@ class SubmissionOut(Schema):
     review_round: int = Field(
         description="1 + the earlier versions of this stage sent back with changes requested."
     )
-    file_url: str | None
+    file_url: str | None = Field(
+        description="Where a signed-in member downloads the file (a path on this server); with a "
+        "token, use GET /api/v1/submissions/{submission_id}/file. Null for a link."
+    )
     link: str
     note: str
     submitted_at: dt.datetime
@@ -69,7 +73,9 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_file_url(s: Submission) -> str | None:
-        return s.file.url if s.file else None
+        if not s.file:
+            return None
+        return reverse("campaigns:submission_file", kwargs={"ws": s.workspace.slug, "pk": s.pk})
 
     @staticmethod
     def resolve_submitted_by(s: Submission) -> str | None:
@@ -162,7 +168,7 @@ def _detail(request: HttpRequest, submission_id: int) -> Submission:
 
 
 def _listed(qs: Any) -> Any:
-    return with_round(qs.select_related("decision__decided_by", "submitted_by"))
+    return with_round(qs.select_related("workspace", "decision__decided_by", "submitted_by"))
 
 
 @router.get(
@@ -238,6 +244,22 @@ def create_file_submission(
 def get_submission(request: HttpRequest, submission_id: int) -> Submission:
     require_perm(request, Perm.VIEW)
     return _detail(request, submission_id)
+
+
+@router.get(
+    "/submissions/{int:submission_id}/file",
+    response={200: None, 410: ErrorOut, **READ_ERRORS},
+    summary="Download a submission's file",
+)
+def download_file(request: HttpRequest, submission_id: int) -> HttpResponseBase:
+    """The file itself, as an attachment under its original (sanitised) name, with the content
+    type of its kind (checked from its content on upload). 410 when the submission was sent as a
+    link or its file is no longer stored."""
+    require_perm(request, Perm.VIEW)
+    try:
+        return services.file_download(_detail(request, submission_id))
+    except services.FileGone as exc:
+        return JsonResponse({"detail": str(exc)}, status=410)
 
 
 @router.post(

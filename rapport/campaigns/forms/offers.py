@@ -119,6 +119,7 @@ class PackageEditor:
         *,
         prefix: str,
         workspace: Workspace,
+        currency: str,
         initial: PackageData | None = None,
     ) -> None:
         self.prefix = prefix
@@ -127,7 +128,7 @@ class PackageEditor:
             data,
             prefix=prefix,
             initial={
-                "currency": workspace.default_currency,
+                "currency": currency,
                 **(
                     {
                         "label": i.label,

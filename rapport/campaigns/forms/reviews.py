@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rapport.campaigns.models import ApprovalStage, Verdict
-from rapport.campaigns.services.reviews import MAX_UPLOAD_BYTES
+from rapport.campaigns.services.reviews import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES
 
 RATINGS = [
     ("", _("No rating")),
@@ -25,11 +25,13 @@ class SubmissionForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         required=False,
-        help_text=_("An image, a video, a PDF or a document, up to %(mb)s MB.")
+        help_text=_(
+            "An image (JPEG, PNG, GIF, WebP, HEIC), a video (MP4, MOV, WebM, MKV), a PDF, a "
+            "Word, Excel or PowerPoint document (.docx, .xlsx, .pptx) or a text file, up to "
+            "%(mb)s MB."
+        )
         % {"mb": MAX_UPLOAD_BYTES // 2**20},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/*,video/*,.pdf,.doc,.docx,.ppt,.pptx,.odt,.odp,.txt,.rtf"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
     link = forms.CharField(
         label=_("Or a link"),

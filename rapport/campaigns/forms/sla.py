@@ -14,7 +14,10 @@ from rapport.workspaces.models import Membership
 
 
 class AcknowledgeForm(ServiceErrorsMixin, forms.Form):
-    """A new deadline (in the member's own time zone) and the message the creator receives."""
+    """A new deadline (in the member's own time zone) and the message the creator receives.
+
+    ``drafted_for`` carries the deadline the offered message was written for: a message sent
+    unchanged is rewritten for the deadline chosen (see ``services.sla.acknowledge_breach``)."""
 
     new_due_at = forms.DateTimeField(
         label=_("New deadline"),
@@ -25,6 +28,10 @@ class AcknowledgeForm(ServiceErrorsMixin, forms.Form):
         label=_("Message to the creator"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Sent by e-mail to the creator's primary address. Edit it as you like."),
+    )
+    drafted_for = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "hidden"}, format="%Y-%m-%dT%H:%M"),
     )
 
 

@@ -43,7 +43,10 @@ def can_decide(campaign: Campaign, user: User | None, role: str) -> bool:
     return campaign.delegates.filter(pk=user.pk).exists()
 
 
-def _newer_versions() -> QuerySet[Submission]:
+def newer_versions() -> QuerySet[Submission]:
+    """The later versions of the outer query's submission (same deliverable and stage), for
+    ``Exists``: an undecided submission with one was replaced and no longer waits for a
+    decision."""
     return Submission.objects.filter(
         deliverable=OuterRef("deliverable"),
         stage=OuterRef("stage"),
@@ -149,7 +152,7 @@ def waiting_submissions(
     """Undecided submissions that are the latest version of their stage; only those ``user``
     (acting with ``role``) may decide unless ``everyone``."""
     qs = Submission.objects.filter(workspace=workspace, decision__isnull=True).exclude(
-        Exists(_newer_versions())
+        Exists(newer_versions())
     )
     if everyone:
         return qs
@@ -180,6 +183,7 @@ def queue_rows(clocks: list[SlaClock]) -> list[QueueRow]:
     collaboration, campaign, creator and round (one query)."""
     submissions = with_round(
         Submission.objects.filter(pk__in=[c.subject_id for c in clocks]).select_related(
+            "workspace",
             "submitted_by",
             "decision__decided_by",
             "deliverable__collaboration__creator",

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import DateTimeField, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import formats
@@ -30,6 +30,7 @@ from rapport.campaigns.models import (
     Submission,
     Verdict,
 )
+from rapport.campaigns.queries.reviews import newer_versions
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import AuditEvent, User, Workspace
 
@@ -141,8 +142,9 @@ def _deliverables(workspace: Workspace, campaign: Campaign | None) -> QuerySet[D
 def pending_approvals(
     workspace: Workspace, *, campaign: Campaign | None = None
 ) -> QuerySet[Submission]:
-    """Undecided submissions, each with ``review_due_at`` (its running clock's deadline),
-    soonest due first."""
+    """Undecided submissions that are the latest version of their stage (an earlier undecided
+    version was replaced by it, and its clock carried over), each with ``review_due_at`` (its
+    running clock's deadline), soonest due first."""
     clock_due = SlaClock.objects.filter(
         workspace=workspace,
         subject_type="submission",
@@ -158,6 +160,7 @@ def pending_approvals(
         .select_related(
             "deliverable__collaboration__creator", "deliverable__collaboration__campaign"
         )
+        .exclude(Exists(newer_versions()))
         .annotate(review_due_at=Subquery(clock_due, output_field=DateTimeField()))
     )
     if campaign is not None:

@@ -23,7 +23,7 @@ from rapport.campaigns.models import (
 )
 from rapport.workspaces.models import ErDenominator, Membership, User, Workspace
 from rapport.workspaces.roles import Perm, role_allows
-from rapport.workspaces.services import CURRENCY_RE, record
+from rapport.workspaces.services import is_currency, record
 
 St = CampaignStatus
 
@@ -183,9 +183,9 @@ def _clean(workspace: Workspace, values: dict[str, Any], *, pk: int | None) -> d
             cleaned["budget"] = budget.quantize(Decimal("0.01"))
     if "currency" in values:
         currency = str(values["currency"] or "").strip().upper() or workspace.default_currency
-        if not CURRENCY_RE.match(currency):
+        if not is_currency(currency):
             errors["currency"] = _(
-                "“%(c)s” is not a currency code: use three letters such as USD, EUR or GBP."
+                "“%(c)s” is not a currency code: use an ISO code such as USD, EUR or GBP."
             ) % {"c": currency}
         cleaned["currency"] = currency
     if "er_denominator" in values:

@@ -43,6 +43,7 @@ from rapport.campaigns.services.collaborations import (
     record_on_timelines,
 )
 from rapport.workspaces.models import User
+from rapport.workspaces.services import is_currency
 
 CENT = Decimal("0.01")
 OPEN = (OfferStatus.DRAFT, OfferStatus.SENT)
@@ -266,9 +267,9 @@ def _validate(packages: list[PackageData]) -> None:
             errors[f"packages.{index}.base_fee"] = _("%(where)s: give a base fee of 0 or more.") % {
                 "where": where
             }
-        if len(data.currency or "") != 3 or not data.currency.isalpha():
+        if not is_currency((data.currency or "").upper()):
             errors[f"packages.{index}.currency"] = _(
-                "%(where)s: the currency is a three-letter code such as USD."
+                "%(where)s: the currency is an ISO code such as USD or EUR."
             ) % {"where": where}
         for add_on in data.add_ons:
             if add_on.kind not in AddOnKind.values:

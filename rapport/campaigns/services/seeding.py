@@ -44,7 +44,7 @@ from rapport.campaigns.services import collaborations, sla
 from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.exporting import csv_lines, safe_cell
 from rapport.workspaces.models import User, Workspace
-from rapport.workspaces.services import diff, record
+from rapport.workspaces.services import diff, is_currency, record
 
 S = ShipmentStatus
 
@@ -98,8 +98,8 @@ def _clean_product(
             errors["value"] = _("The value is an amount such as 25.00, zero or more.")
     if "currency" in values:
         cleaned["currency"] = str(values["currency"]).strip().upper()
-        if len(cleaned["currency"]) != 3 or not cleaned["currency"].isalpha():
-            errors["currency"] = _("The currency is a three-letter code such as USD or EUR.")
+        if not is_currency(cleaned["currency"]):
+            errors["currency"] = _("The currency is an ISO code such as USD or EUR.")
     if "variants" in values:
         variants = [str(v).strip() for v in values["variants"] or []]
         cleaned["variants"] = list(dict.fromkeys(v for v in variants if v))

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -233,6 +233,7 @@ def acknowledge_breach(
     clock: SlaClock,
     new_due_at: dt.datetime,
     message: str,
+    drafted_for: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> SlaClock:
     """Own a missed deadline: set a new one and send the message to the creator.
@@ -240,10 +241,19 @@ def acknowledge_breach(
     Only the clock's owner or a member who runs campaigns may. The original deadline stays on the
     clock; the event goes on the creator's and the campaign's timelines; the message is e-mailed
     to the creator's primary address (when they have one).
+
+    ``drafted_for`` is the deadline the built-in draft offered to the member was written for. A
+    message left exactly as that draft is rewritten for ``new_due_at``, so that changing the
+    deadline without rewriting never tells the creator the old time; a message the member edited
+    is theirs and is sent as written.
     """
     membership = Membership.objects.filter(workspace=workspace, user=actor).first()
     if membership is None or not may_acknowledge(membership, clock):
         raise PermissionDenied(Perm.MANAGE_CAMPAIGNS)
+    if drafted_for is not None and _same_text(
+        message, acknowledgement_draft(workspace=workspace, clock=clock, new_due_at=drafted_for)
+    ):
+        message = acknowledgement_draft(workspace=workspace, clock=clock, new_due_at=new_due_at)
     clock = _acknowledge(
         workspace=workspace, actor=actor, clock=clock, new_due_at=new_due_at, message=message,
         now=now or timezone.now(),
@@ -259,6 +269,19 @@ def acknowledge_breach(
             recipient_list=[email],
         )
     return clock
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Whether two messages read the same, whatever their line endings and spacing."""
+    return a.split() == b.split()
+
+
+def audit_time(workspace: Workspace, value: dt.datetime) -> str:
+    """``value`` as the audit log shows it: in the workspace's time zone, with the zone's name
+    (e.g. "Mon 23 Nov 2026, 06:00 EST")."""
+    return formats.date_format(
+        value.astimezone(calendar.zone(workspace.time_zone)), "D j M Y, H:i T"
+    )
 
 
 @transaction.atomic
@@ -287,7 +310,7 @@ def _acknowledge(
         errors["message"] = _("Say something to the creator: what happened and what comes next.")
     if errors:
         raise ValidationError(errors)
-    before = clock.due_at
+    before, message_before = clock.due_at, clock.acknowledgement
     clock.due_at = new_due_at
     clock.acknowledged_at = now
     clock.acknowledged_by = actor
@@ -306,11 +329,9 @@ def _acknowledge(
         creator=collaboration.creator if collaboration else None,
         campaign=collaboration.campaign if collaboration else None,
         changes={
-            "due_at": (
-                before.astimezone(dt.UTC).isoformat(),
-                new_due_at.astimezone(dt.UTC).isoformat(),
-            )
+            "deadline": (audit_time(workspace, before), audit_time(workspace, new_due_at)),
+            "message_to_the_creator": (message_before, clock.acknowledgement),
         },
-        reason=clock.acknowledgement,
+        reason=_("New deadline given to the creator."),
     )
     return clock

@@ -61,6 +61,14 @@ def test_a_slug_must_be_a_slug(workspace, manager) -> None:
     assert "slug" in caught.value.message_dict
 
 
+@pytest.mark.parametrize("code", ["XYZ", "QQQ", "EURO", "12$"])
+def test_the_currency_must_be_a_real_iso_code(workspace, manager, code) -> None:
+    with pytest.raises(ValidationError) as caught:
+        create_campaign(workspace=workspace, actor=manager.user, name="Spring", currency=code)
+    assert "is not a currency code" in caught.value.message_dict["currency"][0]
+    assert not Campaign.objects.exists()
+
+
 def test_the_decision_maker_and_delegates_must_have_review_rights(workspace, member) -> None:
     manager, reviewer = member(Role.MANAGER), member(Role.REVIEWER)
     finance = member(Role.FINANCE, name="Fran Finance")

@@ -167,6 +167,12 @@ def test_invite_from_a_saved_view_with_a_warning_then_a_reason(
     assert warned.status_code == 400
     text = warned.content.decode()
     assert "Zoe Rossi</strong>: marked do-not-contact" in text
+    assert "Give a reason" not in text
+    assert not Collaboration.objects.exists()
+    # Sent back from the warning form with no reason: the page says what is missing.
+    blank = manager_client.post(url, {"ids": [ava.pk, zoe.pk], "reason": ""})
+    assert blank.status_code == 400
+    assert "Give a reason to invite the creators listed above" in blank.content.decode()
     assert not Collaboration.objects.exists()
     done = manager_client.post(url, {"ids": [ava.pk, zoe.pk], "reason": "She asked to join"})
     assert done.status_code == 302

@@ -206,6 +206,6 @@ def test_a_package_is_checked_field_by_field(collaboration, manager) -> None:
     with pytest.raises(ValidationError) as caught:
         offers.create_offer(collaboration=collaboration, actor=manager.user, packages=[bad])
     errors = caught.value.message_dict
-    assert "three-letter code" in errors["packages.1.currency"][0]
+    assert "is an ISO code such as USD" in errors["packages.1.currency"][0]
     assert "at least one rung" in errors["packages.1.bonus"][0]
     assert not Offer.objects.exists()

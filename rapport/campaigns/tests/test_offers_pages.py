@@ -189,3 +189,10 @@ def test_the_collaboration_page_with_offers_keeps_its_query_count(
         make_round()
     with django_assert_max_num_queries(len(first.captured_queries)):
         manager_client.get(url)
+
+
+def test_a_new_package_starts_in_the_campaigns_currency(manager_client, workspace) -> None:
+    campaign = CampaignFactory.create(workspace=workspace, currency="EUR")
+    collaboration = CollaborationFactory.create(campaign=campaign)
+    page = manager_client.get(f"/w/lumen/campaigns/collaborations/{collaboration.pk}/offers/new/")
+    assert 'name="p0-currency" value="EUR"' in page.content.decode()

@@ -16,6 +16,8 @@ from rapport.testing.factories import CampaignFactory, CollaborationFactory, Del
 from rapport.workspaces.models import Membership, Workspace
 from rapport.workspaces.roles import Role
 
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
 
 @pytest.fixture
 def decider(member: Callable[..., Membership]) -> Membership:
@@ -51,10 +53,12 @@ def test_submissions_by_link_and_by_file_then_a_decision(
     assert link.json()["version"] == 1 and link.json()["clock_state"] == "running"
     upload = api.post(
         f"/api/v1/deliverables/{d.pk}/submissions/file",
-        {"stage": "concept", "file": SimpleUploadedFile("c.mp4", b"v", "video/mp4")},
+        {"stage": "concept", "file": SimpleUploadedFile("c.mp4", MP4, "video/mp4")},
     )
     assert upload.status_code == 201, upload.content
-    assert upload.json()["version"] == 2 and upload.json()["file_url"]
+    sid = upload.json()["id"]
+    assert upload.json()["version"] == 2
+    assert upload.json()["file_url"] == f"/w/{d.workspace.slug}/campaigns/submissions/{sid}/file/"
     too_odd = api.post(
         f"/api/v1/deliverables/{d.pk}/submissions/file",
         {"stage": "concept", "file": SimpleUploadedFile("c.zip", b"z", "application/zip")},
@@ -63,9 +67,12 @@ def test_submissions_by_link_and_by_file_then_a_decision(
     listing = api.get(f"/api/v1/deliverables/{d.pk}/submissions").json()
     assert [s["version"] for s in listing["items"]] == [2, 1]
 
-    sid = upload.json()["id"]
     refused = _post(api, f"/api/v1/submissions/{sid}/decision", {"verdict": "approved"})
     assert refused.status_code == 403  # a manager, not named on the campaign
+    assert refused.json() == {
+        "detail": "Only the campaign's decision-maker (Dana Decider) or a named delegate may "
+        "decide on its content."
+    }
     reviewer = api_client_for(decider)
     needs_note = _post(
         reviewer, f"/api/v1/submissions/{sid}/decision", {"verdict": "changes_requested"}

@@ -59,7 +59,8 @@ def test_a_manager_uploads_a_draft_for_the_creator(
     )
     page = response.content.decode()
     assert "Concept v1 sent for review." in page
-    assert "Open the file" in page and "Sunrise idea" in page
+    assert "Download idea.pdf" in page and "Sunrise idea" in page
+    assert "/media/" not in page
     assert "Decision due" in page and "On track" in page
     assert "Waiting for a decision" in page  # the manager is not named: no form
     assert 'id="decide-form"' not in page

@@ -4,6 +4,8 @@ creator told by e-mail in their own time zone, refused before the breach and to 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -113,7 +115,10 @@ def test_acknowledging_keeps_both_deadlines_and_emails_the_creator(
     assert "our answer to your question" in email.subject
     event = AuditEvent.objects.get(kind="sla.acknowledged")
     assert event.creator == collaboration.creator and event.campaign == collaboration.campaign
-    assert event.changes["due_at"] == ["2026-03-03T15:00:00+00:00", "2026-03-04T17:00:00+00:00"]
+    # Readable on the timeline: local times in the workspace's zone, a short reason, the message.
+    assert event.changes["deadline"] == ["Tue 3 Mar 2026, 10:00 EST", "Wed 4 Mar 2026, 12:00 EST"]
+    assert event.changes["message_to_the_creator"] == ["", draft]
+    assert event.reason == "New deadline given to the creator."
     # Stopped after the original deadline, it stays a miss whatever the new deadline says.
     clock.stopped_at = now + dt.timedelta(hours=1)
     assert state_of(clock) == ClockState.MISSED
@@ -185,6 +190,77 @@ def test_the_acknowledge_page_prefills_the_message_and_sends_it(
     assert clock.due_at == dt.datetime(2026, 3, 5, 9, tzinfo=NY)
     assert clock.original_due_at == DUE
     assert mail.outbox[0].body == "Sorry Ana, by Thursday."
+
+
+def _prefilled(page: str) -> tuple[str, str]:
+    """The message and the hidden deadline it was drafted for, as a browser would send them."""
+    found = re.search(r'<textarea[^>]*name="message"[^>]*>\n?(.*?)</textarea>', page, re.S)
+    drafted = re.search(r'name="drafted_for" value="([^"]+)"', page)
+    assert found and drafted
+    return html.unescape(found.group(1)).replace("\n", "\r\n"), drafted.group(1)
+
+
+@pytest.fixture
+def acknowledging(
+    collaboration: Collaboration, manager: Membership, client_for: Any, monkeypatch: Any
+) -> tuple[Any, str, SlaClock]:
+    clock = question_clock(collaboration)
+    monkeypatch.setattr("rapport.campaigns.views.sla.now", lambda: DUE + dt.timedelta(hours=5))
+    manager.user.time_zone = "America/New_York"
+    manager.user.save()
+    url = reverse("campaigns:sla_acknowledge", kwargs={"ws": "lumen", "pk": clock.pk})
+    return client_for(manager), url, clock
+
+
+def test_a_draft_sent_unchanged_after_changing_the_deadline_names_the_new_deadline(
+    acknowledging: tuple[Any, str, SlaClock],
+) -> None:
+    client, url, clock = acknowledging
+    message, drafted_for = _prefilled(client.get(url).content.decode())
+    # Drafted for Wednesday 15:00 New York, Thursday 09:00 in Auckland.
+    assert drafted_for == "2026-03-04T15:00"
+    assert "Thursday 5 March 2026, 09:00 NZDT" in message
+    # The member moves the deadline a day and sends without rewriting the message.
+    client.post(
+        url, {"new_due_at": "2026-03-05T09:00", "message": message, "drafted_for": drafted_for}
+    )
+    clock.refresh_from_db()
+    assert clock.due_at == dt.datetime(2026, 3, 5, 9, tzinfo=NY)
+    [email] = mail.outbox
+    assert "Friday 6 March 2026, 03:00 NZDT" in email.body
+    assert "Thursday 5 March 2026" not in email.body
+    assert clock.acknowledgement == email.body
+
+
+def test_a_message_the_member_edited_is_sent_as_written(
+    acknowledging: tuple[Any, str, SlaClock],
+) -> None:
+    client, url, _ = acknowledging
+    message, drafted_for = _prefilled(client.get(url).content.decode())
+    edited = message.replace("Sorry for the wait", "Apologies")
+    client.post(
+        url, {"new_due_at": "2026-03-05T09:00", "message": edited, "drafted_for": drafted_for}
+    )
+    [email] = mail.outbox
+    # Their wording, old time included: Rapport does not guess what they meant.
+    assert "Apologies" in email.body and "Thursday 5 March 2026, 09:00 NZDT" in email.body
+    assert "Friday 6 March" not in email.body
+
+
+def test_the_acknowledgement_reads_well_on_the_collaboration_timeline(
+    acknowledging: tuple[Any, str, SlaClock], collaboration: Collaboration
+) -> None:
+    client, url, _ = acknowledging
+    client.post(url, {"new_due_at": "2026-03-05T09:00", "message": "Sorry Ana, by Friday."})
+    page = client.get(
+        reverse("campaigns:collaboration", kwargs={"ws": "lumen", "pk": collaboration.pk})
+    ).content.decode()
+    timeline = page.split('class="timeline"')[1]
+    assert "Deadline" in timeline
+    assert "Tue 3 Mar 2026, 10:00 EST" in timeline and "Thu 5 Mar 2026, 09:00 EST" in timeline
+    assert "Message to the creator" in timeline and "Sorry Ana, by Friday." in timeline
+    assert "New deadline given to the creator." in timeline
+    assert "+00:00" not in timeline
 
 
 def test_the_acknowledge_page_shows_field_errors_and_refuses_other_roles(

@@ -348,6 +348,8 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                 "warned": exc.check.warned(),
                 "already_in": exc.check.already_in,
                 "form": form,
+                # The warning form was sent back without a reason: say so.
+                "reason_missing": "reason" in request.POST,
             }
             return render(request, "campaigns/invite.html", context, status=400)
         except ValidationError as exc:

@@ -74,10 +74,12 @@ def collaboration_section(request: HttpRequest, collaboration: Collaboration) ->
 
 
 def _editors(
-    request: HttpRequest, initial: list[services.PackageData] | None = None
+    request: HttpRequest,
+    collaboration: Collaboration,
+    initial: list[services.PackageData] | None = None,
 ) -> list[PackageEditor]:
     """The package editors of the page: as many as posted (one more when asked), else one per
-    starting package."""
+    starting package; a new package starts in the campaign's currency."""
     workspace = request_workspace(request)
     data = request.POST if request.method == "POST" else None
     initial = initial or []
@@ -92,6 +94,7 @@ def _editors(
             data if n < bound else None,
             prefix=f"p{n}",
             workspace=workspace,
+            currency=collaboration.campaign.currency,
             initial=initial[n] if n < len(initial) else None,
         )
         for n in range(count)
@@ -112,7 +115,7 @@ def _apply(exc: ValidationError, form_errors: list[str]) -> None:
 def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Make an offer: one or more packages; save it as a draft, or send it at once."""
     collaboration = collaboration_for(request_workspace(request), pk)
-    editors = _editors(request)
+    editors = _editors(request, collaboration)
     note_form = OfferNoteForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and "add_package" not in request.POST:
@@ -182,7 +185,9 @@ def offer_counter(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the creator's counter-offer, starting from the round they answer."""
     offer = offer_for(request_workspace(request), pk)
     collaboration = offer.collaboration
-    editors = _editors(request, [services.PackageData.of(p) for p in offer.packages.all()])
+    editors = _editors(
+        request, collaboration, [services.PackageData.of(p) for p in offer.packages.all()]
+    )
     note_form = OfferNoteForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and "add_package" not in request.POST:
@@ -262,7 +267,9 @@ def terms_amend(request: HttpRequest, pk: int) -> HttpResponse:
     if collaboration.committed_cost is None or not collaboration.terms:
         messages.error(request, _("No terms are agreed yet; accept a package first."))
         return _to_offers(collaboration)
-    editors = _editors(request, [services.PackageData.from_terms(collaboration.terms)])[:1]
+    editors = _editors(
+        request, collaboration, [services.PackageData.from_terms(collaboration.terms)]
+    )[:1]
     reason_form = ReasonForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST":

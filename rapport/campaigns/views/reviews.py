@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from rapport.campaigns.forms.reviews import DecisionForm, SubmissionForm
 from rapport.campaigns.queries.deliverables import creator_zone_name, deliverable_for
@@ -22,7 +23,14 @@ from rapport.campaigns.queries.reviews import (
     stage_history,
     submission_for,
 )
-from rapport.campaigns.services.reviews import DecisionConflict, decide, submit
+from rapport.campaigns.services.reviews import (
+    DecisionConflict,
+    FileGone,
+    decide,
+    download_name,
+    file_download,
+    submit,
+)
 from rapport.campaigns.services.sla import STATE_LABELS, state_of
 from rapport.workspaces.decorators import request_membership, request_workspace, workspace_view
 from rapport.workspaces.forms import apply_service_errors
@@ -120,6 +128,7 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     superseded = is_superseded(submission)
     context = {
         "submission": submission,
+        "file_name": download_name(submission) if submission.file else "",
         "deliverable": deliverable,
         "collaboration": deliverable.collaboration,
         "campaign": campaign,
@@ -135,6 +144,23 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         "form": form if allowed and decision is None and not superseded else None,
     }
     return render(request, "campaigns/submission.html", context, status=status)
+
+
+@require_safe
+@workspace_view(Perm.VIEW)
+def submission_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Download a submission's file, only for members of its workspace: always as an attachment
+    (never opened inline), 410 Gone when the file is no longer stored."""
+    submission = submission_for(request_workspace(request), pk)
+    try:
+        return file_download(submission)
+    except FileGone as exc:
+        return render(
+            request,
+            "campaigns/submission_file_gone.html",
+            {"submission": submission, "message": str(exc)},
+            status=410,
+        )
 
 
 @workspace_view(Perm.VIEW)
@@ -154,6 +180,7 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
 
 urls: list[URLPattern] = [
     path("submissions/<int:pk>/", submission_page, name="submission"),
+    path("submissions/<int:pk>/file/", submission_file, name="submission_file"),
     path("deliverables/<int:pk>/submit/", submission_add, name="submission_add"),
     path("reviews/", review_queue_page, name="review_queue"),
 ]

@@ -77,7 +77,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """Own a missed deadline: a new deadline and a message to the creator, edited before sending.
 
     The clock's owner or a member who runs campaigns may; "Rewrite the message" redrafts the
-    built-in message for the deadline in the form."""
+    built-in message for the deadline in the form. The form carries the deadline its draft was
+    written for, so that a draft sent unchanged after the deadline changed is rewritten for it."""
     workspace: Workspace = request.workspace  # type: ignore[attr-defined]
     membership: Membership = request.membership  # type: ignore[attr-defined]
     user: User = request.user  # type: ignore[assignment]
@@ -96,6 +97,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                     clock=clock,
                     new_due_at=form.cleaned_data["new_due_at"],
                     message=form.cleaned_data["message"],
+                    drafted_for=form.cleaned_data.get("drafted_for"),
                     now=current,
                 )
             except ValidationError as exc:
@@ -126,6 +128,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         form = AcknowledgeForm(
             initial={
                 "new_due_at": timezone.localtime(deadline),
+                "drafted_for": timezone.localtime(deadline),
                 "message": services.acknowledgement_draft(
                     workspace=workspace, clock=clock, new_due_at=deadline
                 ),

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from rapport.creators.exporting import safe_cell
 from rapport.creators.models import Creator, Stage
 from rapport.creators.services import AccountData, create_creator, save_custom_field
 from rapport.testing.factories import MembershipFactory, UserFactory
@@ -132,6 +133,32 @@ def test_formulas_cannot_run_in_csv_or_xlsx(
     (xlsx_row,) = read_xlsx(manager_client.get(export_url(manager.workspace, "q=evil&format=xlsx")))
     assert xlsx_row["Name"] == '\'=HYPERLINK("http://evil.test")'
     assert xlsx_row["City"] == "'-Lille"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),
+        ("\r=1+1", "'\r=1+1"),
+        ("=1+1", "'=1+1"),
+        ("Lyon\t=1", "Lyon\t=1"),  # only the first character matters
+        (-3, -3),  # numbers are data
+    ],
+)
+def test_safe_cell_neutralises_tabs_and_carriage_returns_too(value: Any, expected: Any) -> None:
+    assert safe_cell(value) == expected
+
+
+def test_a_cell_starting_with_a_tab_or_carriage_return_is_neutralised_in_exports(
+    manager: Membership, manager_client: Client, roster: list[Creator]
+) -> None:
+    # Stored as is (an import or the API may keep them), whatever the forms would strip.
+    Creator.objects.filter(pk=roster[1].pk).update(notes="\t=1+2", city="\r@SUM(1)")
+    (csv_row,) = read_csv(manager_client.get(export_url(manager.workspace, "q=Ben")))
+    assert (csv_row["Notes"], csv_row["City"]) == ("'\t=1+2", "'\r@SUM(1)")
+    (xlsx_row,) = read_xlsx(manager_client.get(export_url(manager.workspace, "q=Ben&format=xlsx")))
+    # XML stores the carriage return as a line feed; the leading quote is what counts.
+    assert xlsx_row["Notes"] == "'\t=1+2" and xlsx_row["City"].startswith("'")
 
 
 def test_xlsx_export_is_a_real_workbook_with_numbers(

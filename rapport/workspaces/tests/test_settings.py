@@ -62,6 +62,7 @@ def test_owner_changes_settings_and_each_change_is_audited(owner: Membership, cl
         ({"name": "  "}, "name", "This field is required."),
         ({"country": "XX"}, "country", "Select a valid choice."),
         ({"default_currency": "EU1"}, "default_currency", "is not a currency code"),
+        ({"default_currency": "XYZ"}, "default_currency", "is not a currency code"),
         ({"default_currency": "EURO"}, "default_currency", "at most 3 characters"),
         ({"tier_mid": 5_000}, "tier_mid", "must be above the micro one (10000)"),
         ({"tier_mega": 500_000}, "tier_mega", "must be above the macro one (500000)"),
