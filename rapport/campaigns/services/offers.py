@@ -415,7 +415,7 @@ def _new_round(
 
 def _lock(collaboration: Collaboration) -> Collaboration:
     return (
-        Collaboration.objects.select_for_update()
+        Collaboration.objects.select_for_update(of=("self",))
         .select_related("creator", "campaign")
         .get(pk=collaboration.pk)
     )

@@ -329,7 +329,7 @@ def submit(
         raise ValidationError(errors)
     # Lock the deliverable so that two submissions at once do not take the same number.
     deliverable = (
-        Deliverable.objects.select_for_update()
+        Deliverable.objects.select_for_update(of=("self",))
         .select_related("collaboration__campaign", "collaboration__creator", "workspace")
         .get(pk=deliverable.pk)
     )

@@ -255,7 +255,7 @@ def _audit(shipment: Shipment, actor: User | None, kind: str, summary: str, **ex
 def _locked(shipment: Shipment) -> Shipment:
     """The shipment re-read under a row lock, so two people cannot move it at once."""
     return (
-        Shipment.objects.select_for_update()
+        Shipment.objects.select_for_update(of=("self",))
         .select_related("workspace", "collaboration__creator", "collaboration__campaign")
         .get(pk=shipment.pk, workspace_id=shipment.workspace_id)
     )

@@ -295,7 +295,7 @@ def _acknowledge(
     now: dt.datetime,
 ) -> SlaClock:
     clock = (
-        SlaClock.objects.select_for_update()
+        SlaClock.objects.select_for_update(of=("self",))
         .select_related("collaboration__creator", "collaboration__campaign")
         .get(pk=clock.pk, workspace=workspace)
     )
