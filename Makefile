@@ -61,6 +61,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m bench.creator_list
+	$(BIN)/python -m bench.campaigns
 
 clean:
 	rm -rf $(VENV) node_modules

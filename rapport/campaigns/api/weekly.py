@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from rapport.api.pagination import MAX_LIMIT
 from rapport.api.permissions import require_perm, token_of, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.api.sla import ClockOut, clock_out
@@ -118,8 +119,22 @@ class ForYouOut(Schema):
     deliverables_overdue: list[DeliverableRowOut]
 
 
+class CountsOut(Schema):
+    """How many rows each list has in all (its rows in the answer are at most ``limit``)."""
+
+    posting: int
+    approvals: int
+    not_posted: int
+    not_arrived: int
+    links_to_collect: int
+    tracking_to_verify: int
+    performance_to_log: int
+    recaps: int
+
+
 class WeeklyOut(Schema):
-    """The weekly rhythm's lists for the week around now, in the token member's time zone."""
+    """The weekly rhythm's lists for the week around now, in the token member's time zone: each
+    with at most ``limit`` rows from ``offset``; ``counts`` gives each list's true size."""
 
     week_start: dt.datetime
     week_end: dt.datetime
@@ -132,6 +147,22 @@ class WeeklyOut(Schema):
     performance_to_log: list[DeliverableRowOut] = Field(description="Friday: live in 7 days.")
     recaps: list[RecapRowOut] = Field(description="End of week: each active creator.")
     for_you: ForYouOut = Field(description="The token member's items due today or overdue.")
+    counts: CountsOut = Field(description="Each list's number of rows in all.")
+    next_offset: int | None = Field(
+        description="With `list`: the `offset` of that list's next page; null on its last page."
+    )
+
+
+ListName = Literal[
+    "posting",
+    "approvals",
+    "not_posted",
+    "not_arrived",
+    "links_to_collect",
+    "tracking_to_verify",
+    "performance_to_log",
+    "recaps",
+]
 
 
 class WeeklyParams(Schema):
@@ -139,13 +170,27 @@ class WeeklyParams(Schema):
     time_zone: str | None = Field(
         None, description="The week's time zone; the token member's own by default."
     )
+    scope: Literal["everyone", "mine"] = Field(
+        "everyone",
+        description="`mine`: only the collaborations the token member owns and the approvals "
+        "they may decide.",
+    )
+    list: ListName | None = Field(
+        None,
+        description="Page through this one list (with `offset`); the other lists come back empty.",
+    )
+    limit: int = Field(
+        queries.CAP, ge=1, le=MAX_LIMIT, description=f"Rows per list, at most {MAX_LIMIT}."
+    )
+    offset: int = Field(0, ge=0, description="With `list`: the rows to skip.")
 
 
 @router.get("/weekly", response={200: WeeklyOut, **ERRORS}, summary="The weekly view's lists")
 def weekly(request: HttpRequest, params: Query[WeeklyParams]) -> dict[str, Any]:
     require_perm(request, Perm.VIEW)
     workspace = workspace_of(request)
-    user = token_of(request).user
+    token = token_of(request)
+    user = token.user
     campaign = None
     if params.campaign is not None:
         campaign = get_object_or_404(
@@ -158,6 +203,10 @@ def weekly(request: HttpRequest, params: Query[WeeklyParams]) -> dict[str, Any]:
         now=current,
         time_zone=params.time_zone or user.time_zone,
         campaign=campaign,
+        mine=queries.Mine(user=user, role=token.role) if params.scope == "mine" else None,
+        only=params.list,
+        limit=params.limit,
+        offset=params.offset if params.list else 0,
     )
     mine = view.for_you
 
@@ -167,13 +216,13 @@ def weekly(request: HttpRequest, params: Query[WeeklyParams]) -> dict[str, Any]:
     return {
         "week_start": view.week.start,
         "week_end": view.week.end,
-        "posting": [deliverable_out(d) for d in view.posting],
-        "approvals": [approval_out(s) for s in view.approvals],
-        "not_posted": [deliverable_out(d) for d in view.not_posted],
-        "not_arrived": [shipment_out(s) for s in view.not_arrived],
-        "links_to_collect": [deliverable_out(d) for d in view.links_to_collect],
-        "tracking_to_verify": [deliverable_out(d) for d in view.tracking_to_verify],
-        "performance_to_log": [deliverable_out(d) for d in view.performance_to_log],
+        "posting": [deliverable_out(d) for d in view.posting.rows],
+        "approvals": [approval_out(s) for s in view.approvals.rows],
+        "not_posted": [deliverable_out(d) for d in view.not_posted.rows],
+        "not_arrived": [shipment_out(s) for s in view.not_arrived.rows],
+        "links_to_collect": [deliverable_out(d) for d in view.links_to_collect.rows],
+        "tracking_to_verify": [deliverable_out(d) for d in view.tracking_to_verify.rows],
+        "performance_to_log": [deliverable_out(d) for d in view.performance_to_log.rows],
         "recaps": [
             {
                 "collaboration_id": r.collaboration.pk,
@@ -187,7 +236,7 @@ def weekly(request: HttpRequest, params: Query[WeeklyParams]) -> dict[str, Any]:
                 "payment_status": "not_invoiced",
                 "recap_sent_at": r.sent_at,
             }
-            for r in view.recaps
+            for r in view.recaps.rows
         ],
         "for_you": {
             "clocks_due_today": clocks(mine.clocks_due_today),
@@ -195,6 +244,8 @@ def weekly(request: HttpRequest, params: Query[WeeklyParams]) -> dict[str, Any]:
             "deliverables_due_today": [deliverable_out(d) for d in mine.deliverables_due_today],
             "deliverables_overdue": [deliverable_out(d) for d in mine.deliverables_overdue],
         },
+        "counts": {name: getattr(view, name).count for name in queries.LISTS},
+        "next_offset": getattr(view, params.list).next_offset if params.list else None,
     }
 
 

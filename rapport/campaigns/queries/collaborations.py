@@ -3,12 +3,13 @@ page and the API: one filter for all, a fixed number of queries whatever the num
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -63,6 +64,11 @@ class CollabFilters:
         ]
         return urlencode(pairs)
 
+    def for_stage(self, stage: str) -> str:
+        """The query string of these filters narrowed to one stage (a board column's link to
+        the table)."""
+        return replace(self, stage=[stage]).as_query()
+
     def is_filtered(self) -> bool:
         return bool(self.stage or self.owner or self.tier or self.platform)
 
@@ -111,22 +117,52 @@ def campaign_collaborations(
     return qs.order_by("creator__name", "id")
 
 
+BOARD_CARDS = 20  # the most cards a board column draws
+
+
 @dataclass
 class Column:
+    """A board column: the first cards of a stage (in the board's order) and how many there are."""
+
     stage: str
     label: str
     cards: list[Collaboration]
+    count: int = 0
+    query: str = ""  # the filters narrowed to this stage, for the table's link
 
     @property
-    def count(self) -> int:
-        return len(self.cards)
+    def more(self) -> int:
+        """Cards of the stage that are not drawn."""
+        return self.count - len(self.cards)
 
 
-def board_columns(collaborations: list[Collaboration]) -> list[Column]:
-    """A column per stage, in lifecycle order, with its cards."""
-    columns = {stage: Column(stage, str(label), []) for stage, label in CollabStage.choices}
-    for collaboration in collaborations:
-        columns[collaboration.stage].cards.append(collaboration)
+def board_columns(
+    campaign: Campaign, filters: CollabFilters | None = None, *, cap: int = BOARD_CARDS
+) -> list[Column]:
+    """A column per stage, in lifecycle order, with its first ``cap`` cards (by creator name)
+    and the stage's true count. One query for the cards and their counts (window functions),
+    one for the cards' social accounts, whatever the number of rows."""
+    drawn = (
+        campaign_collaborations(campaign, filters)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("stage"),
+                order_by=[F("creator__name").asc(), F("id").asc()],
+            ),
+            stage_count=Window(Count("id"), partition_by=F("stage")),
+        )
+        .filter(position__lte=cap)
+    )
+    filters = filters or CollabFilters()
+    columns = {
+        stage: Column(stage, str(label), [], query=filters.for_stage(stage))
+        for stage, label in CollabStage.choices
+    }
+    for collaboration in with_card_relations(drawn):
+        column = columns[collaboration.stage]
+        column.cards.append(collaboration)
+        column.count = collaboration.stage_count  # type: ignore[attr-defined]
     return list(columns.values())
 
 

@@ -1,19 +1,32 @@
 """The weekly view (PRODUCT.md "The weekly rhythm"), computed live for the week around ``now`` in
 the viewer's time zone, and what is due today or overdue for one member.
 
-Every list is one query (the recaps three, with their deliverables and reviews), whatever the
-number of rows: the page and ``/api/v1/weekly`` read the same :class:`WeeklyView`.
+Each list holds at most ``limit`` rows (from ``offset``) with its true count, counted in SQL; the
+recaps' next steps are worked out only for the rows held. The lists hold everyone's rows, or one
+member's (:class:`Mine`). The query count is the same whatever the number of rows: the page and
+``/api/v1/weekly`` read the same :class:`WeeklyView`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.lookups import LessThan
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -30,9 +43,11 @@ from rapport.campaigns.models import (
     Submission,
     Verdict,
 )
+from rapport.campaigns.queries.listing import Listing
 from rapport.campaigns.queries.reviews import newer_versions
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import AuditEvent, User, Workspace
+from rapport.workspaces.roles import Perm, role_allows
 
 S = CollabStage
 # Collaborations whose work is still going on (deliverables, reviews and shipments matter).
@@ -50,6 +65,19 @@ ACTIVE_STAGES = (
 NOT_ARRIVED = (ShipmentStatus.DRAFT, ShipmentStatus.LABEL_CREATED, ShipmentStatus.SHIPPED)
 EARLY_PERFORMANCE_DAYS = 7
 RECAP_SENT = "collaboration.recap_sent"
+# Rows each list holds on the weekly page (and the endpoint, by default).
+CAP = 25
+# The lists, in the order of the week.
+LISTS = (
+    "posting",
+    "approvals",
+    "not_posted",
+    "not_arrived",
+    "links_to_collect",
+    "tracking_to_verify",
+    "performance_to_log",
+    "recaps",
+)
 
 
 @dataclass(frozen=True)
@@ -115,36 +143,49 @@ class ForYou:
         )
 
 
+@dataclass(frozen=True)
+class Mine:
+    """Only one member's rows: the collaborations they own, and the approvals they may decide
+    (as the campaign's decision-maker or a delegate, with a role that may review)."""
+
+    user: User
+    role: str
+
+
 @dataclass
 class WeeklyView:
     week: Week
-    posting: list[Deliverable]
-    approvals: list[Submission]
-    not_posted: list[Deliverable]
-    not_arrived: list[Shipment]
-    links_to_collect: list[Deliverable]
-    tracking_to_verify: list[Deliverable]
-    performance_to_log: list[Deliverable]
-    recaps: list[RecapRow]
+    posting: Listing[Deliverable]
+    approvals: Listing[Submission]
+    not_posted: Listing[Deliverable]
+    not_arrived: Listing[Shipment]
+    links_to_collect: Listing[Deliverable]
+    tracking_to_verify: Listing[Deliverable]
+    performance_to_log: Listing[Deliverable]
+    recaps: Listing[RecapRow]
     for_you: ForYou
 
 
-def _deliverables(workspace: Workspace, campaign: Campaign | None) -> QuerySet[Deliverable]:
+def _deliverables(
+    workspace: Workspace, campaign: Campaign | None, owner: User | None = None
+) -> QuerySet[Deliverable]:
     qs = Deliverable.objects.filter(
         workspace=workspace, collaboration__stage__in=OPEN_STAGES
     ).select_related("collaboration__creator", "collaboration__campaign", "collaboration__owner")
     if campaign is not None:
         qs = qs.filter(collaboration__campaign=campaign)
+    if owner is not None:
+        qs = qs.filter(collaboration__owner=owner)
     # When a deliverable is due: the end of its posting window, or its posting date.
     return qs.annotate(due_by=Coalesce("post_until", "post_at"))
 
 
 def pending_approvals(
-    workspace: Workspace, *, campaign: Campaign | None = None
+    workspace: Workspace, *, campaign: Campaign | None = None, decider: Mine | None = None
 ) -> QuerySet[Submission]:
     """Undecided submissions that are the latest version of their stage (an earlier undecided
     version was replaced by it, and its clock carried over), each with ``review_due_at`` (its
-    running clock's deadline), soonest due first."""
+    running clock's deadline), soonest due first; only those ``decider`` may decide if given."""
     clock_due = SlaClock.objects.filter(
         workspace=workspace,
         subject_type="submission",
@@ -165,6 +206,13 @@ def pending_approvals(
     )
     if campaign is not None:
         qs = qs.filter(deliverable__collaboration__campaign=campaign)
+    if decider is not None:
+        if not role_allows(decider.role, Perm.REVIEW):
+            return qs.none()
+        decides = Campaign.objects.filter(workspace=workspace).filter(
+            Q(decision_maker=decider.user) | Q(delegates=decider.user)
+        )
+        qs = qs.filter(deliverable__collaboration__campaign__in=decides.values("pk"))
     return qs.order_by("review_due_at", "submitted_at", "id")
 
 
@@ -250,32 +298,41 @@ def next_steps(collaboration: Collaboration, *, now: dt.datetime) -> list[str]:
     return [step for step in steps if step]
 
 
-def recaps(workspace: Workspace, *, week: Week, campaign: Campaign | None = None) -> list[RecapRow]:
-    """Every active creator (contracted to live) with next steps and this week's recap, if sent."""
+def active_collaborations(
+    workspace: Workspace, *, campaign: Campaign | None = None, owner: User | None = None
+) -> QuerySet[Collaboration]:
+    """The collaborations whose creator gets an end-of-week recap (contracted to live), by
+    campaign and creator name."""
     qs = Collaboration.objects.filter(workspace=workspace, stage__in=ACTIVE_STAGES).select_related(
         "creator", "campaign", "owner", "workspace"
     )
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    collaborations = list(with_review_history(qs.order_by("campaign__name", "creator__name", "id")))
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return qs.order_by("campaign__name", "creator__name", "id")
+
+
+def recaps(
+    workspace: Workspace, collaborations: QuerySet[Collaboration], *, week: Week
+) -> list[RecapRow]:
+    """The recap rows of ``collaborations`` (from :func:`active_collaborations`, sliced: the next
+    steps are worked out for each one) with this week's recap, if sent. Four queries."""
+    rows = list(with_review_history(collaborations))
     sent = dict(
         AuditEvent.objects.filter(
             workspace=workspace,
             kind=RECAP_SENT,
             object_type="collaboration",
-            object_id__in=[c.pk for c in collaborations],
+            object_id__in=[c.pk for c in rows],
             created_at__gte=week.start,
         )
         .order_by("created_at")
         .values_list("object_id", "created_at")
     )
     return [
-        RecapRow(
-            collaboration=c,
-            next_steps=next_steps(c, now=week.now),
-            sent_at=sent.get(c.pk),
-        )
-        for c in collaborations
+        RecapRow(collaboration=c, next_steps=next_steps(c, now=week.now), sent_at=sent.get(c.pk))
+        for c in rows
     ]
 
 
@@ -300,6 +357,30 @@ def for_member(
     return mine
 
 
+def _deliverable_lists(week: Week) -> dict[str, tuple[Q, tuple[Any, ...]]]:
+    """The deliverable lists: which deliverables each holds, and in what order."""
+    now = week.now
+    return {
+        # Monday: this week's posting schedule.
+        "posting": (Q(post_at__gte=week.start, post_at__lt=week.end), ("post_at", "id")),
+        # Midweek: who has not posted though due.
+        "not_posted": (Q(due_by__lte=now, live_url=""), (F("due_by"), "id")),
+        # Friday: live links to collect, tracking to verify, early performance to log.
+        "links_to_collect": (Q(live_url="", post_at__lte=now), ("post_at", "id")),
+        "tracking_to_verify": (
+            ~Q(live_url="") & Q(disclosure_checked=False),
+            ("went_live_at", "id"),
+        ),
+        "performance_to_log": (
+            Q(
+                went_live_at__gte=now - dt.timedelta(days=EARLY_PERFORMANCE_DAYS),
+                went_live_at__lte=now,
+            ),
+            ("-went_live_at", "id"),
+        ),
+    }
+
+
 def weekly_view(
     workspace: Workspace,
     *,
@@ -307,48 +388,62 @@ def weekly_view(
     now: dt.datetime,
     time_zone: str,
     campaign: Campaign | None = None,
+    mine: Mine | None = None,
+    only: str | None = None,
+    limit: int = CAP,
+    offset: int = 0,
 ) -> WeeklyView:
-    """The four lists of the weekly rhythm for the week around ``now`` in ``time_zone``, and what
-    is due today or overdue for ``user``; optionally for one campaign."""
+    """The lists of the weekly rhythm for the week around ``now`` in ``time_zone``, and what is
+    due today or overdue for ``user``; optionally for one campaign, and only ``mine``.
+
+    Each list holds ``limit`` rows from ``offset`` and its true count. With ``only`` (a name of
+    ``LISTS``), the other lists hold no rows (their counts are still given). The same number of
+    queries whatever the rows: one per list's rows, one for the five deliverable counts, one for
+    each other count, four for the recaps and two for ``for_you``.
+    """
     week = Week.around(now, time_zone)
-    deliverables = _deliverables(workspace, campaign)
-    shipments = Shipment.objects.filter(
-        workspace=workspace, status__in=NOT_ARRIVED, collaboration__stage__in=OPEN_STAGES
-    ).select_related("collaboration__creator", "collaboration__campaign")
+    owner = mine.user if mine is not None else None
+    deliverables = _deliverables(workspace, campaign, owner)
+    shipments = (
+        Shipment.objects.filter(
+            workspace=workspace, status__in=NOT_ARRIVED, collaboration__stage__in=OPEN_STAGES
+        )
+        .select_related("collaboration__creator", "collaboration__campaign")
+        .order_by("expected_on", "created_at", "id")
+    )
     if campaign is not None:
         shipments = shipments.filter(collaboration__campaign=campaign)
+    if owner is not None:
+        shipments = shipments.filter(collaboration__owner=owner)
+    approvals = pending_approvals(workspace, campaign=campaign, decider=mine)
+    active = active_collaborations(workspace, campaign=campaign, owner=owner)
+
+    def shown(name: str) -> slice:
+        return slice(offset, offset + limit) if only in (None, name) else slice(0, 0)
+
+    def listing(name: str, qs: QuerySet[Any], count: int) -> Listing[Any]:
+        part = shown(name)
+        rows = list(qs[part]) if part.stop else []
+        return Listing(rows=rows, count=count, offset=part.start)
+
+    by_list = _deliverable_lists(week)
+    counts = deliverables.aggregate(
+        **{name: Count("id", filter=where) for name, (where, _order) in by_list.items()}
+    )
+    lists = {
+        name: listing(name, deliverables.filter(where).order_by(*order), counts[name])
+        for name, (where, order) in by_list.items()
+    }
+    part = shown("recaps")
     return WeeklyView(
         week=week,
-        # Monday: this week's posting schedule and every pending approval.
-        posting=list(
-            deliverables.filter(post_at__gte=week.start, post_at__lt=week.end).order_by(
-                "post_at", "id"
-            )
+        approvals=listing("approvals", approvals, approvals.count()),
+        not_arrived=listing("not_arrived", shipments, shipments.count()),
+        recaps=Listing(
+            rows=recaps(workspace, active[part], week=week) if part.stop else [],
+            count=active.count(),
+            offset=part.start,
         ),
-        approvals=list(pending_approvals(workspace, campaign=campaign)),
-        # Midweek: who has not posted though due, and whose product has not arrived.
-        not_posted=list(
-            deliverables.filter(LessThanOrEqual(F("due_by"), now), live_url="").order_by(
-                F("due_by"), "id"
-            )
-        ),
-        not_arrived=list(shipments.order_by("expected_on", "created_at", "id")),
-        # Friday: live links to collect, tracking to verify, early performance to log.
-        links_to_collect=list(
-            deliverables.filter(live_url="", post_at__lte=now).order_by("post_at", "id")
-        ),
-        tracking_to_verify=list(
-            deliverables.exclude(live_url="")
-            .filter(disclosure_checked=False)
-            .order_by("went_live_at", "id")
-        ),
-        performance_to_log=list(
-            deliverables.filter(
-                went_live_at__gte=now - dt.timedelta(days=EARLY_PERFORMANCE_DAYS),
-                went_live_at__lte=now,
-            ).order_by("-went_live_at", "id")
-        ),
-        # End of week: a recap to each active creator.
-        recaps=recaps(workspace, week=week, campaign=campaign),
         for_you=for_member(workspace, user=user, week=week, campaign=campaign),
+        **lists,
     )

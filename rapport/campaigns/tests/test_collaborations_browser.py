@@ -126,3 +126,24 @@ def test_the_move_to_menu_works_from_the_keyboard(page, live_server, board) -> N
     expect(column(page, "negotiating").locator(f"#card-{noah.pk}")).to_be_visible()
     noah.refresh_from_db()
     assert noah.stage == "negotiating"
+
+
+def test_a_capped_column_keeps_its_true_count_when_a_card_leaves(page, live_server, board) -> None:
+    campaign = board["campaign"]
+    for n in range(20):
+        creator = CreatorFactory.create(workspace=campaign.workspace, name=f"Zed {n:02}")
+        CollaborationFactory.create(campaign=campaign, creator=creator)
+    login(page, live_server, "maya@lumen.test")
+    page.goto(f"{live_server.url}/w/lumen/campaigns/{campaign.pk}/board/")
+    invited = column(page, "invited")
+    expect(invited.locator(".board-card")).to_have_count(20)
+    expect(invited.locator("[data-count]")).to_have_text("22")
+    expect(invited.get_by_role("link", name="+2 more: see them in the table")).to_be_visible()
+
+    drag(page, board["Ava Martin"], "negotiating")
+
+    expect(page.locator("#board-message")).to_contain_text("Ava Martin moved to Negotiating.")
+    expect(invited.locator("[data-count]")).to_have_text("21")
+    expect(column(page, "negotiating").locator("[data-count]")).to_have_text("1")
+    invited.get_by_role("link", name="+2 more: see them in the table").click()
+    expect(page.locator("#table-area")).to_contain_text("21 creators")

@@ -99,14 +99,65 @@ def test_board_and_table_queries_do_not_grow_with_rows(
     manager_client, campaign, manager, django_assert_max_num_queries, view
 ) -> None:
     for n in range(3):
-        add(campaign, f"Creator {n}", owner=manager.user)
-    with django_assert_max_num_queries(12) as few:
+        add(campaign, f"Creator {n:02}", owner=manager.user)
+    with django_assert_max_num_queries(13) as few:
         manager_client.get(board_url(campaign, view))
-    for n in range(3, 30):
-        add(campaign, f"Creator {n}", owner=manager.user, platform="tiktok")
+    for n in range(3, 70):
+        add(campaign, f"Creator {n:02}", owner=manager.user, platform="tiktok")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = manager_client.get(board_url(campaign, view))
-    assert "Creator 29" in response.content.decode()
+    assert "Creator 19" in response.content.decode()
+
+
+def test_a_column_over_the_cap_draws_20_cards_and_links_to_the_rest(
+    manager_client, campaign, manager
+) -> None:
+    for n in range(53):
+        add(campaign, f"Creator {n:02}", owner=manager.user)
+    add(campaign, "Zoe Rossi", stage="negotiating")
+    html = manager_client.get(board_url(campaign)).content.decode()
+    invited = html[html.index('data-stage="invited"') : html.index('data-stage="negotiating"')]
+    assert invited.count('class="board-card"') == 20
+    assert "Creator 19" in invited and "Creator 20" not in html  # the first 20 by name
+    assert invited.index("Creator 00") < invited.index("Creator 10") < invited.index("Creator 19")
+    assert '<span class="badge board-count" data-count>53</span>' in invited
+    assert "+33 more: see them in the table" in invited
+    assert f'href="/w/lumen/campaigns/{campaign.pk}/collaborations/?stage=invited"' in invited
+    assert "54 creators" in html
+    # A column under the cap has every card and no link; filters carry into the link.
+    negotiating = html[html.index('data-stage="negotiating"') :]
+    assert "Zoe Rossi" in negotiating and "more: see them" not in negotiating
+    filtered = manager_client.get(board_url(campaign, query=f"owner={manager.user.pk}"))
+    assert f"?stage=invited&amp;owner={manager.user.pk}" in filtered.content.decode()
+
+
+def test_the_table_is_paginated_and_filters_by_stage(manager_client, campaign, manager) -> None:
+    for n in range(53):
+        add(campaign, f"Creator {n:02}", owner=manager.user)
+    add(campaign, "Zoe Rossi", stage="negotiating")
+    first = manager_client.get(board_url(campaign, "collaborations")).content.decode()
+    assert first.count("/w/lumen/campaigns/collaborations/") == 50
+    assert "54 creators" in first and "Page 1 of 2" in first
+    assert 'href="?page=2"' in first and "Zoe Rossi" not in first
+    second = manager_client.get(board_url(campaign, "collaborations", "page=2")).content.decode()
+    assert second.count("/w/lumen/campaigns/collaborations/") == 4
+    assert "Creator 50" in second and "Zoe Rossi" in second and "Creator 49" not in second
+    assert 'href="?page=1"' in second and "Page 2 of 2" in second
+    # The stage filter (the board's "+N more" link) narrows the table and stays in page links.
+    invited = manager_client.get(
+        board_url(campaign, "collaborations", "stage=invited")
+    ).content.decode()
+    assert "53 creators" in invited and "Zoe Rossi" not in invited
+    assert 'href="?stage=invited&amp;page=2"' in invited
+    assert 'name="stage" value="invited" checked' in invited
+    last = manager_client.get(
+        board_url(campaign, "collaborations", "stage=invited&page=2")
+    ).content.decode()
+    assert "Creator 52" in last and "Zoe Rossi" not in last
+    partial = manager_client.get(
+        board_url(campaign, "collaborations", "page=2"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert partial.startswith('<div id="table-area"') and "Zoe Rossi" in partial
 
 
 def test_the_stage_endpoint_answers_the_board_in_json(manager_client, campaign) -> None:

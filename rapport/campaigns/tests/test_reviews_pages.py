@@ -3,6 +3,7 @@ message, and the reviewer queue."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from rapport.campaigns.models import CollabStage, ReviewDecision, Submission
+from rapport.campaigns.models import CollabStage, ReviewDecision, SlaClock, Submission
 from rapport.campaigns.services.reviews import decide, submit
 from rapport.testing.factories import CampaignFactory, CollaborationFactory, DeliverableFactory
 from rapport.workspaces.models import Membership, Workspace
@@ -167,3 +169,45 @@ def test_the_queue_shows_mine_soonest_first_and_managers_can_see_all(
     with django_assert_max_num_queries(8):
         every = manager_client.get(_url("review_queue") + "?show=all").content.decode()
     assert every.count("Open the review") == 3  # the latest version of each stage
+
+
+def test_the_queue_is_paginated_soonest_first(
+    deliverable: Any,
+    decider: Membership,
+    manager_client: Client,
+    client_for: Callable[[Membership], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    campaign = deliverable.collaboration.campaign
+    waiting = []
+    for n in range(53):
+        other = DeliverableFactory.create(
+            collaboration__campaign=campaign, approval_stages=["final"]
+        )
+        waiting.append(submit(deliverable=other, stage="final", actor=None, link="https://d.test"))
+    # Due in the reverse order of submission: the last one sent is the most urgent.
+    now = timezone.now()
+    for n, s in enumerate(waiting):
+        SlaClock.objects.filter(subject_type="submission", subject_id=s.pk).update(
+            due_at=now + dt.timedelta(hours=60 - n)
+        )
+    client = client_for(decider)
+    client.get(_url("review_queue"))  # the session's first request loads more
+    with django_assert_max_num_queries(8) as few:
+        first = client.get(_url("review_queue")).content.decode()
+    assert first.count("Open the review") == 50
+    assert "53 submissions waiting." in first and "Page 1 of 2" in first
+    assert first.index(_url("submission", waiting[52].pk)) < first.index(
+        _url("submission", waiting[3].pk)
+    )
+    assert _url("submission", waiting[0].pk) not in first
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        second = client.get(_url("review_queue") + "?page=2").content.decode()
+    assert second.count("Open the review") == 3 and "Page 2 of 2" in second
+    assert second.index(_url("submission", waiting[2].pk)) < second.index(
+        _url("submission", waiting[0].pk)
+    )
+    assert 'href="?page=1"' in second
+    # "All undecided" keeps its choice in the page links.
+    every = manager_client.get(_url("review_queue") + "?show=all").content.decode()
+    assert 'href="?show=all&amp;page=2"' in every and every.count("Open the review") == 50

@@ -96,7 +96,8 @@ def test_the_weekly_view_and_its_api_list_only_the_newest_version(
 ) -> None:
     *_, v3 = _three_concepts(deliverable)
     ws = deliverable.workspace.slug
-    page = client_for(manager).get(reverse("campaigns:weekly", kwargs={"ws": ws}))
+    weekly = reverse("campaigns:weekly", kwargs={"ws": ws})
+    page = client_for(manager).get(weekly, {"scope": "everyone"})
     html = page.content.decode()
     approvals = html.split('id="approvals"')[1].split("</ul>")[0]
     assert "Concept v3" in approvals

@@ -123,6 +123,46 @@ def test_the_service_levels_page(
     assert "Shipping confirmation after label created <span" not in only_ana
 
 
+def test_each_state_shows_a_few_clocks_with_its_count_and_the_rest_a_page_at_a_time(
+    world: dict[str, Any], workspace: Workspace, client_for: Any, monkeypatch: Any,
+    django_assert_max_num_queries: Any,
+) -> None:  # fmt: skip
+    monkeypatch.setattr("rapport.campaigns.views.sla.now", lambda: NOW)
+    monkeypatch.setattr("rapport.campaigns.queries.sla.CAP", 2)
+    client = client_for(world["ana"])
+    url = reverse("campaigns:service_levels", kwargs={"ws": workspace.slug})
+    with CaptureQueriesContext(connection) as few_page:
+        client.get(url)
+    with CaptureQueriesContext(connection) as few_state:
+        client.get(url, {"state": "breached"})
+    # Five questions of 2 March never answered: breached.
+    late = [clock(world["collab"], Moment.FIRST_RESPONSE, n, owner=world["ana"].user)
+            for n in range(40, 45)]  # fmt: skip
+    with django_assert_max_num_queries(len(few_page.captured_queries)):
+        page = client.get(url).content.decode()
+    breached = page.split('id="state-breached"')[1].split("</section>")[0]
+    assert '<span class="muted">(5)</span>' in breached
+    assert breached.count("Acknowledge") == 2
+    assert "Show all 5" in breached and "?state=breached" in breached
+    assert "Show all" not in page.split('id="state-running"')[1].split("</section>")[0]
+    assert "Attainment" in page
+    links = {
+        c.pk: reverse("campaigns:sla_acknowledge", kwargs={"ws": workspace.slug, "pk": c.pk})
+        for c in late
+    }
+    seen: list[int] = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(len(few_state.captured_queries)):
+            one = client.get(url, {"state": "breached", "page": number}).content.decode()
+        assert f"Page {number} of 3" in one and "Attainment" not in one
+        assert 'id="state-running"' not in one and "Back to every state" in one
+        seen += [pk for pk, link in links.items() if link in one]
+    assert sorted(seen) == sorted(links)
+    # The filters stay on the page links.
+    first = client.get(url, {"state": "breached", "moment": "first_response"}).content.decode()
+    assert 'rel="next"' in first and "moment=first_response" in first.split('rel="next"')[0]
+
+
 def test_the_api_lists_clocks_by_state_with_keyset_pages(
     world: dict[str, Any], workspace: Workspace, api_client_for: Any, monkeypatch: Any,
     django_assert_max_num_queries: Any,

@@ -50,6 +50,7 @@ from rapport.creators.queries import (
     possible_owners,
     saved_views_for,
 )
+from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import (
     request_membership,
     request_user,
@@ -61,6 +62,7 @@ from rapport.workspaces.roles import Perm
 
 TIMELINE_LENGTH = 100
 INVITE_CANDIDATES = 500  # the most creators an invitation page lists at once
+TABLE_PAGE_SIZE = 50
 
 
 def _can_manage(request: HttpRequest) -> bool:
@@ -101,20 +103,19 @@ def _with_next_stages(collaborations: list[Collaboration]) -> list[Collaboration
 
 
 def _list_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
-    """The filtered collaborations of a campaign and the filter panel, for the board and table."""
+    """The filters of the board and the table and the filter panel (the rows are each page's)."""
     workspace = request_workspace(request)
     try:
         filters, errors = CollabFilters.from_params(request.GET), {}
     except ValidationError as exc:
         filters, errors = CollabFilters(), exc.message_dict
-    rows = _with_next_stages(list(with_card_relations(campaign_collaborations(campaign, filters))))
     return {
         "campaign": campaign,
         "filters": filters,
         "query": filters.as_query(),
         "filter_errors": [" ".join(m) for m in errors.values()],
-        "collaborations": rows,
         "owners": list(possible_owners(workspace)),
+        "stage_options": CollabStage.choices,
         "tier_options": Tier.choices,
         "platform_options": Platform.choices,
         "can_manage": _can_manage(request),
@@ -130,19 +131,27 @@ def _partial(request: HttpRequest) -> bool:
 
 @workspace_view(Perm.VIEW)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    """The campaign's board: a column per stage; cards move by drag and drop or "Move to"."""
+    """The campaign's board: a column per stage with its first cards and its count (the rest
+    are in the table); cards move by drag and drop or "Move to"."""
     campaign = campaign_for(request_workspace(request), pk)
     context = _list_context(request, campaign)
-    context["columns"] = board_columns(context["collaborations"])
+    columns = board_columns(campaign, context["filters"])
+    for column in columns:
+        _with_next_stages(column.cards)
+    context |= {"columns": columns, "total": sum(c.count for c in columns)}
     template = "campaigns/_board.html" if _partial(request) else "campaigns/board.html"
     return render(request, template, context)
 
 
 @workspace_view(Perm.VIEW)
 def table(request: HttpRequest, pk: int) -> HttpResponse:
-    """The same collaborations as the board, as a table."""
+    """The same collaborations as the board, as a table, a page at a time."""
     campaign = campaign_for(request_workspace(request), pk)
     context = _list_context(request, campaign)
+    number = page_number(request.GET.get("page"))
+    rows = with_card_relations(campaign_collaborations(campaign, context["filters"]))
+    page = CappedPaginator(rows, TABLE_PAGE_SIZE, page=number).get_page(number)
+    context["page"] = page
     template = (
         "campaigns/_collaboration_table.html"
         if _partial(request)

@@ -19,7 +19,8 @@ from rapport.campaigns.queries.reviews import (
     clock_of,
     decision_of,
     is_superseded,
-    review_queue,
+    queue_clocks,
+    queue_rows,
     stage_history,
     submission_for,
 )
@@ -32,11 +33,14 @@ from rapport.campaigns.services.reviews import (
     submit,
 )
 from rapport.campaigns.services.sla import STATE_LABELS, state_of
+from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import request_membership, request_workspace, workspace_view
 from rapport.workspaces.forms import apply_service_errors
 from rapport.workspaces.models import User
 from rapport.workspaces.roles import Perm
 from rapport.workspaces.services import PermissionDenied
+
+QUEUE_PAGE_SIZE = 50
 
 
 @workspace_view(Perm.VIEW, write_perm=Perm.MANAGE_CAMPAIGNS)
@@ -165,16 +169,24 @@ def submission_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @workspace_view(Perm.VIEW)
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    """The undecided submissions the member may decide, soonest deadline first; managers may
-    show every undecided submission instead."""
+    """The undecided submissions the member may decide, soonest deadline first, a page at a
+    time; managers may show every undecided submission instead."""
     workspace, membership = request_workspace(request), request_membership(request)
     can_see_all = membership.can(Perm.MANAGE_CAMPAIGNS)
     everyone = can_see_all and request.GET.get("show") == "all"
-    rows = review_queue(workspace, cast(User, request.user), membership.role, everyone=everyone)
+    clocks = queue_clocks(workspace, cast(User, request.user), membership.role, everyone=everyone)
+    number = page_number(request.GET.get("page"))
+    page = CappedPaginator(clocks, QUEUE_PAGE_SIZE, page=number).get_page(number)
     return render(
         request,
         "campaigns/review_queue.html",
-        {"rows": rows, "everyone": everyone, "can_see_all": can_see_all},
+        {
+            "rows": queue_rows(list(page.object_list)),
+            "page": page,
+            "query": "show=all" if everyone else "",
+            "everyone": everyone,
+            "can_see_all": can_see_all,
+        },
     )
 
 

@@ -36,34 +36,51 @@ def _local_day_start(day: dt.date) -> dt.datetime:
 
 @workspace_view(Perm.VIEW)
 def service_levels(request: HttpRequest) -> HttpResponse:
-    """Running clocks by state (breached first) and attainment over a period."""
+    """Running clocks by state (breached first), the first ``queries.CAP`` of each with its count,
+    and attainment over a period; with ``?state=<state>``, that state's clocks a page at a time."""
     workspace: Workspace = request.workspace  # type: ignore[attr-defined]
     current = now()
     form = ClockFilterForm(request.GET or None, members=list(members(workspace)))
     filters = form.cleaned_data if form.is_valid() else {}
-    since, until = form.period(timezone.localdate(current))
-    period = {
-        "since": _local_day_start(since),
-        "until": _local_day_start(until + dt.timedelta(days=1)),
-    }
-    context = {
+    only = request.GET.get("state")
+    if only not in queries.RUNNING_STATES:
+        only = None
+    raw_page = request.GET.get("page", "")
+    page = int(raw_page) if only and raw_page.isdigit() and int(raw_page) > 0 else 1
+    grouped = queries.running_by_state(
+        workspace,
+        now=current,
+        moment=filters.get("moment") or "",
+        owner=filters.get("owner"),
+        only=only,
+        limit=queries.CAP,
+        offset=(page - 1) * queries.CAP,
+    )
+    context: dict[str, Any] = {
         "form": form,
         "now": current,
         "running": [
-            (state, services.STATE_LABELS[state], rows)
-            for state, rows in queries.running_by_state(
-                workspace,
-                now=current,
-                moment=filters.get("moment") or "",
-                owner=filters.get("owner"),
-            ).items()
+            (state, services.STATE_LABELS[state], listing)
+            for state, listing in grouped.items()
+            if only in (None, state)
         ],
-        "by_moment": queries.attainment(workspace, by="moment", now=current, **period),
-        "by_owner": queries.attainment(workspace, by="owner", now=current, **period),
-        "resolution": queries.median_resolution(workspace, by="moment", **period),
-        "since": since,
-        "until": until,
+        "only": only,
+        "page": page,
+        "pages": grouped[services.ClockState(only)].pages(queries.CAP) if only else 1,
     }
+    if not only:
+        since, until = form.period(timezone.localdate(current))
+        period = {
+            "since": _local_day_start(since),
+            "until": _local_day_start(until + dt.timedelta(days=1)),
+        }
+        context |= {
+            "by_moment": queries.attainment(workspace, by="moment", now=current, **period),
+            "by_owner": queries.attainment(workspace, by="owner", now=current, **period),
+            "resolution": queries.median_resolution(workspace, by="moment", **period),
+            "since": since,
+            "until": until,
+        }
     return render(request, "campaigns/service_levels.html", context)
 
 

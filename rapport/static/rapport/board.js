@@ -27,11 +27,11 @@
     box.hidden = !text;
   }
 
-  function updateCounts() {
-    document.querySelectorAll(".board-column").forEach(function (column) {
-      var count = column.querySelector("[data-count]");
-      if (count) count.textContent = column.querySelectorAll(".board-card").length;
-    });
+  // A column's count is the stage's true total (a column draws only its first cards), so a
+  // move shifts the two counts by one instead of counting the cards on screen.
+  function shiftCount(column, delta) {
+    var count = column && column.querySelector("[data-count]");
+    if (count) count.textContent = (parseInt(count.textContent, 10) || 0) + delta;
   }
 
   function askReason(card, stageLabel) {
@@ -76,9 +76,11 @@
     var ready = needsReason && !reason ? askReason(card, stageLabel(stage)) : Promise.resolve(reason || "");
     ready.then(function (given) {
       if (given === null) return; // the person changed their mind
+      var source = from.closest(".board-column");
       target.querySelector(".board-cards").appendChild(card);
       card.classList.add("is-saving");
-      updateCounts();
+      shiftCount(source, -1);
+      shiftCount(target, 1);
       var body = new FormData();
       body.append("stage", stage);
       body.append("reason", given);
@@ -106,7 +108,8 @@
         .catch(function (error) {
           from.insertBefore(card, next && next.parentElement === from ? next : null);
           card.classList.remove("is-saving");
-          updateCounts();
+          shiftCount(target, -1);
+          shiftCount(source, 1);
           showMessage(error.message || "The move could not be saved.", true);
         });
     });
