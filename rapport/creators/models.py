@@ -171,6 +171,17 @@ class Creator(models.Model):
     def is_do_not_contact(self) -> bool:
         return self.stage == Stage.DO_NOT_CONTACT
 
+    @property
+    def message_language(self) -> str:
+        """The language Rapport writes to this creator in: the first of their languages that
+        Rapport speaks, else the site's default."""
+        spoken = {code for code, _name in settings.LANGUAGES}
+        for language in self.languages or []:
+            code = str(language).lower().split("-")[0]
+            if code in spoken:
+                return code
+        return str(settings.LANGUAGE_CODE)
+
 
 class CreatorEmail(models.Model):
     """One of a creator's e-mail addresses; exactly one is primary."""

@@ -234,18 +234,21 @@ def send_recap(
             "creator", "campaign", "workspace"
         )
     ).get()
-    message = render_to_string(
-        "campaigns/email/weekly_recap.txt",
-        {
-            "collaboration": collaboration,
-            "creator": creator,
-            "steps": weekly_queries.next_steps(collaboration, now=now),
-            "workspace": workspace,
-        },
-    ).strip()
+    with translation.override(creator.message_language):
+        message = render_to_string(
+            "campaigns/email/weekly_recap.txt",
+            {
+                "collaboration": collaboration,
+                "creator": creator,
+                "steps": weekly_queries.next_steps(collaboration, now=now),
+                "workspace": workspace,
+            },
+        ).strip()
+        subject = _("%(campaign)s: where things stand this week") % {
+            "campaign": collaboration.campaign.name
+        }
     send_mail(
-        subject=_("%(campaign)s: where things stand this week")
-        % {"campaign": collaboration.campaign.name},
+        subject=subject,
         message=message,
         from_email=None,
         recipient_list=[creator.primary_email],

@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -518,7 +518,8 @@ def tell_creator(
         }
     if errors:
         raise ValidationError(errors)
-    subject, text = tracking_email(shipment)
+    with translation.override(creator.message_language):
+        subject, text = tracking_email(shipment)
     send_mail(
         subject=subject, message=text, from_email=None, recipient_list=[creator.primary_email]
     )

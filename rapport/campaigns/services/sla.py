@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -211,7 +211,14 @@ def may_acknowledge(membership: Membership, clock: SlaClock) -> bool:
 
 def acknowledgement_draft(*, workspace: Workspace, clock: SlaClock, new_due_at: dt.datetime) -> str:
     """The built-in message to the creator for a missed deadline, to edit before it is sent:
-    their name, what is late, and the new deadline in their own time zone."""
+    their name, what is late, and the new deadline in their own time zone, in their language."""
+    collaboration = clock.collaboration
+    language = collaboration.creator.message_language if collaboration else None
+    with translation.override(language):
+        return _render_acknowledgement(workspace, clock, new_due_at)
+
+
+def _render_acknowledgement(workspace: Workspace, clock: SlaClock, new_due_at: dt.datetime) -> str:
     collaboration = clock.collaboration
     return render_to_string(
         "campaigns/email/sla_acknowledgement.txt",
@@ -259,14 +266,16 @@ def acknowledge_breach(
         now=now or timezone.now(),
     )  # fmt: skip
     collaboration = clock.collaboration
-    email = collaboration.creator.primary_email if collaboration else ""
-    if email:
+    if collaboration is not None and collaboration.creator.primary_email:
+        creator = collaboration.creator
         # Sent once the new deadline is on record: a mail server that is down loses no data.
+        with translation.override(creator.message_language):
+            subject = _("An update on %(what)s") % {"what": WHAT_IS_LATE[Moment(clock.moment)]}
         send_mail(
-            subject=_("An update on %(what)s") % {"what": WHAT_IS_LATE[Moment(clock.moment)]},
+            subject=subject,
             message=clock.acknowledgement,
             from_email=None,
-            recipient_list=[email],
+            recipient_list=[creator.primary_email],
         )
     return clock
 

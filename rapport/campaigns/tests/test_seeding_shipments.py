@@ -131,6 +131,26 @@ def test_telling_the_creator_sends_the_tracking_link_and_stops_the_clock(
     assert state_of(clock) == ClockState.MET
 
 
+def test_a_creator_who_speaks_french_is_told_in_french(
+    workspace: Workspace, manager: Membership
+) -> None:
+    collaboration = collaboration_with_address(workspace)
+    collaboration.creator.languages = ["fr", "en"]
+    collaboration.creator.save(update_fields=["languages"])
+    shipment = draft_shipment(collaboration, manager.user)
+    seeding.create_label(
+        shipment=shipment, actor=manager.user, carrier="ups", tracking_number="1Z999AA10123456784"
+    )
+    seeding.tell_creator(shipment=shipment, actor=manager.user, expected_on=dt.date(2025, 3, 18))
+
+    (message,) = mail.outbox
+    assert message.subject == f"Votre colis de {workspace.name} est en route"
+    assert "mardi 18 mars 2025" in message.body
+    # The member's own record stays in their language.
+    event = AuditEvent.objects.filter(kind__startswith="shipment").latest("created_at")
+    assert "Votre" not in event.summary
+
+
 def test_telling_the_creator_needs_carrier_number_and_date(
     workspace: Workspace, manager: Membership
 ) -> None:
