@@ -16,24 +16,17 @@ import argparse
 import gc
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench.creator_list import (
-    BENCH_DIR,
     PG_PORT,
-    PROJECT,
-    TARGET_MS,
     Bench,
     database_version,
     ensure_data,
     load,
-    print_table,
-    throwaway_postgres,
+    run_parent,
 )
 
 
@@ -74,77 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child(args)
-    started = time.monotonic()
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results: list[dict[str, Any]] = []
-    failed = []
-    for database in databases:
-        (BENCH_DIR / database / "static").mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "RAPPORT_DATA_DIR": str(BENCH_DIR / database),
-            "RAPPORT_DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "RAPPORT_LOG_LEVEL": "ERROR",
-            "DJANGO_SETTINGS_MODULE": "rapport.settings",
-        }
-        try:
-            if database == "sqlite":
-                env.pop("DATABASE_URL", None)
-                results += run_child_process(args, database, env)
-            elif os.environ.get("DATABASE_URL"):
-                print("PostgreSQL: using DATABASE_URL (the bench workspace is created there once).")
-                results += run_child_process(args, database, env)
-            else:
-                with throwaway_postgres(args.pg_port) as url:
-                    results += run_child_process(args, database, {**env, "DATABASE_URL": url})
-        except subprocess.CalledProcessError:
-            print(f"The {database} benchmark failed (see above).")
-            failed.append(database)
-    print_table(results)
-    print(f"\nTotal time {time.monotonic() - started:.0f} s; {load()} on {os.cpu_count()} CPUs.")
-    slow = [r for r in results if r.get("p95") is not None and r["p95"] > TARGET_MS]
-    if slow:
-        print(f"{len(slow)} measurement(s) above the {TARGET_MS:.0f} ms p95 target (marked !).")
-    if failed:
-        print(f"Not measured, the run failed: {', '.join(failed)}.")
-    return 1 if failed else 0
-
-
-def run_child_process(
-    args: argparse.Namespace, database: str, env: dict[str, str]
-) -> list[dict[str, Any]]:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR, delete=False) as handle:
-        results_path = Path(handle.name)
-    command = [
-        sys.executable,
-        "-m",
-        "bench.campaigns",
-        "--child",
-        "--database",
-        database,
-        "--results",
-        str(results_path),
-        "--creators",
-        str(args.creators),
-        "--seed",
-        str(args.seed),
-        "--requests",
-        str(args.requests),
-        "--warmup",
-        str(args.warmup),
-        "--target",
-        args.target,
-        "--only",
-        args.only,
-    ] + [f"--{flag}" for flag in ("fresh", "explain") if getattr(args, flag)]
-    print(f"\n== {database} (campaigns)")
-    try:
-        subprocess.run(command, env=env, cwd=PROJECT, check=True)
-        return list(json.loads(results_path.read_text() or "[]"))
-    finally:
-        results_path.unlink(missing_ok=True)
+    return run_parent(
+        args, module="bench.campaigns", flags=("fresh", "explain"), heading=" (campaigns)"
+    )
 
 
 def run_child(args: argparse.Namespace) -> int:

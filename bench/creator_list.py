@@ -90,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child(args)
+    return run_parent(args, module="bench.creator_list", flags=("fresh", "explain", "candidates"))
+
+
+def run_parent(
+    args: argparse.Namespace, *, module: str, flags: tuple[str, ...], heading: str = ""
+) -> int:
+    """Measure ``module`` on each database asked for, each in a child process of its own, and
+    print one table. ``flags`` are the boolean options passed on to the child."""
     started = time.monotonic()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     results: list[dict[str, Any]] = []
@@ -105,16 +113,19 @@ def main(argv: list[str] | None = None) -> int:
             "RAPPORT_LOG_LEVEL": "ERROR",
             "DJANGO_SETTINGS_MODULE": "rapport.settings",
         }
+        child = (module, flags, f"{database}{heading}")
         try:
             if database == "sqlite":
                 env.pop("DATABASE_URL", None)
-                results += run_child_process(args, database, env)
+                results += run_child_process(args, database, env, *child)
             elif os.environ.get("DATABASE_URL"):
                 print("PostgreSQL: using DATABASE_URL (the bench workspace is created there once).")
-                results += run_child_process(args, database, env)
+                results += run_child_process(args, database, env, *child)
             else:
                 with throwaway_postgres(args.pg_port) as url:
-                    results += run_child_process(args, database, {**env, "DATABASE_URL": url})
+                    results += run_child_process(
+                        args, database, {**env, "DATABASE_URL": url}, *child
+                    )
         except subprocess.CalledProcessError:
             print(f"The {database} benchmark failed (see above).")
             failed.append(database)
@@ -129,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_child_process(
-    args: argparse.Namespace, database: str, env: dict[str, str]
+    args: argparse.Namespace,
+    database: str,
+    env: dict[str, str],
+    module: str,
+    flags: tuple[str, ...],
+    heading: str,
 ) -> list[dict[str, Any]]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR, delete=False) as handle:
@@ -137,7 +153,7 @@ def run_child_process(
     command = [
         sys.executable,
         "-m",
-        "bench.creator_list",
+        module,
         "--child",
         "--database",
         database,
@@ -155,8 +171,8 @@ def run_child_process(
         args.target,
         "--only",
         args.only,
-    ] + [f"--{flag}" for flag in ("fresh", "explain", "candidates") if getattr(args, flag)]
-    print(f"\n== {database}")
+    ] + [f"--{flag}" for flag in flags if getattr(args, flag)]
+    print(f"\n== {heading}")
     try:
         subprocess.run(command, env=env, cwd=PROJECT, check=True)
         return list(json.loads(results_path.read_text() or "[]"))
