@@ -14,6 +14,7 @@ import functools
 import zoneinfo
 
 import holidays
+from django.utils import formats
 
 UTC = dt.UTC
 
@@ -46,6 +47,12 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def local_text(value: dt.datetime, time_zone: str) -> str:
+    """``value`` on the clock of ``time_zone``, with the zone's name, as e-mails and the audit log
+    write it: "Mon 23 Nov 2026, 06:00 EST"."""
+    return formats.date_format(value.astimezone(zone(time_zone)), "D j M Y, H:i T")
 
 
 def _at(day: dt.date, clock: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:

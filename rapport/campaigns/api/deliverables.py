@@ -25,11 +25,11 @@ from rapport.campaigns.queries.deliverables import (
     deliverable_for,
     deliverables_of,
     on_time_status,
-    zone,
 )
 from rapport.campaigns.services import deliverables as services
 from rapport.creators.api import unset
 from rapport.creators.models import Platform
+from rapport.workspaces.calendar import zone
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["deliverables"])

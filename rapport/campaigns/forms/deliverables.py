@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.campaigns.models import ApprovalStage, DeliverableKind
-from rapport.campaigns.queries.deliverables import zone
 from rapport.creators.models import Platform
+from rapport.workspaces.calendar import zone
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 

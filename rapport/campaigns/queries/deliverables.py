@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +18,7 @@ from rapport.campaigns.models import (
     Submission,
     Verdict,
 )
+from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import Workspace
 
 
@@ -47,14 +47,6 @@ def creator_zone_name(collaboration: Collaboration) -> str:
     """The time zone deadlines are set and shown in for this creator: theirs, else the
     workspace's."""
     return collaboration.creator.time_zone or collaboration.workspace.time_zone or "UTC"
-
-
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    """``name`` as a time zone (UTC when it is not one)."""
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def posting_deadline(deliverable: Deliverable) -> dt.datetime | None:

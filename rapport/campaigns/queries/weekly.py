@@ -234,10 +234,7 @@ def next_step(deliverable: Deliverable, *, now: dt.datetime, time_zone: str) -> 
     """
     if deliverable.live_url:
         return ""
-    label = _("%(kind)s on %(platform)s") % {
-        "kind": deliverable.get_kind_display(),
-        "platform": deliverable.get_platform_display(),
-    }
+    label = str(deliverable)
     submissions = list(deliverable.submissions.all())
     for stage in ApprovalStage:
         if stage.value not in (deliverable.approval_stages or []):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,12 +28,12 @@ from rapport.campaigns.queries.briefs import (
     current_version,
 )
 from rapport.campaigns.services.campaigns import clean_kpis
+from rapport.campaigns.services.deliverables import http_url
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import record
 
 NON_NEGOTIABLES = (3, 5)  # as many as a brief must list when it is published
 TEXT_LIMITS = {"disclosure": 300}
-_http_url = URLValidator(schemes=["http", "https"])
 
 
 def _text_list(name: str, value: Any) -> list[str]:
@@ -95,7 +94,7 @@ def clean_content(values: dict[str, Any]) -> dict[str, Any]:
     bad_links = []
     for link in cleaned.get("inspiration_links", []):
         try:
-            _http_url(link)
+            http_url(link)
         except ValidationError:
             bad_links.append(link)
     if bad_links:

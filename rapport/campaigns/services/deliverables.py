@@ -24,10 +24,11 @@ from rapport.campaigns.models import (
     DeliverableKind,
 )
 from rapport.campaigns.queries import briefs
-from rapport.campaigns.queries.deliverables import creator_zone_name, zone
+from rapport.campaigns.queries.deliverables import creator_zone_name
 from rapport.campaigns.services import sla
 from rapport.campaigns.services.collaborations import advance_if_allowed, record_on_timelines
 from rapport.creators.models import Platform
+from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import User
 from rapport.workspaces.services import diff
 

@@ -19,7 +19,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Collaboration, SlaClock
@@ -68,7 +68,7 @@ def _tell_owner(clock: SlaClock, state: ClockState) -> None:
             "state": STATE_LABELS[state],
             "moment": clock.get_moment_display(),
             "for": _(" for %(creator)s") % {"creator": creator} if creator else "",
-            "due": _local(clock.due_at, user.time_zone),
+            "due": calendar.local_text(clock.due_at, user.time_zone),
         }
         url = collaboration_url(clock)
         notify(workspace=clock.workspace, recipients=[user], text=text, url=url)
@@ -81,17 +81,13 @@ def _tell_owner(clock: SlaClock, state: ClockState) -> None:
                     "clock": clock,
                     "breached": state == ClockState.BREACHED,
                     "creator": creator,
-                    "due": _local(clock.due_at, user.time_zone),
+                    "due": calendar.local_text(clock.due_at, user.time_zone),
                     "link": settings.RAPPORT_BASE_URL + url,
                 },
             ),
             from_email=None,
             recipient_list=[user.email],
         )
-
-
-def _local(value: dt.datetime, time_zone: str) -> str:
-    return formats.date_format(value.astimezone(calendar.zone(time_zone)), "D j M Y, H:i T")
 
 
 def sweep_clocks(now: dt.datetime | None = None) -> SweepResult:

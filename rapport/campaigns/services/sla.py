@@ -18,11 +18,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rapport.campaigns.models import Collaboration, Moment, SlaClock
+from rapport.campaigns.queries.deliverables import creator_zone_name
 from rapport.workspaces import calendar
 from rapport.workspaces.models import DEFAULT_SLA_POLICY, Membership, User, Workspace
 from rapport.workspaces.roles import Perm
@@ -200,8 +201,9 @@ WHAT_IS_LATE = {
 
 def creator_time_zone(workspace: Workspace, clock: SlaClock) -> str:
     """The time zone the clock's creator reads deadlines in (the workspace's when unknown)."""
-    creator = clock.collaboration.creator if clock.collaboration else None
-    return (creator.time_zone if creator else "") or workspace.time_zone or "UTC"
+    if clock.collaboration is not None:
+        return creator_zone_name(clock.collaboration)
+    return workspace.time_zone or "UTC"
 
 
 def may_acknowledge(membership: Membership, clock: SlaClock) -> bool:
@@ -288,9 +290,7 @@ def _same_text(a: str, b: str) -> bool:
 def audit_time(workspace: Workspace, value: dt.datetime) -> str:
     """``value`` as the audit log shows it: in the workspace's time zone, with the zone's name
     (e.g. "Mon 23 Nov 2026, 06:00 EST")."""
-    return formats.date_format(
-        value.astimezone(calendar.zone(workspace.time_zone)), "D j M Y, H:i T"
-    )
+    return calendar.local_text(value, workspace.time_zone)
 
 
 @transaction.atomic

@@ -28,13 +28,13 @@ from rapport.campaigns.queries.deliverables import (
     on_time_status,
     posting_deadline,
     stage_progress,
-    zone,
 )
 from rapport.campaigns.services.deliverables import (
     create_deliverable,
     record_live,
     update_deliverable,
 )
+from rapport.workspaces.calendar import zone
 from rapport.workspaces.decorators import request_membership, request_workspace, workspace_view
 from rapport.workspaces.forms import apply_service_errors
 from rapport.workspaces.models import User
