@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from rapport.workspaces.models import ApiToken, Workspace
+from rapport.workspaces.models import ApiToken, User, Workspace
 from rapport.workspaces.roles import role_allows
 from rapport.workspaces.services import require
 
@@ -13,6 +13,11 @@ def token_of(request: HttpRequest) -> ApiToken:
     """The token that authenticated the request (set by ``TokenAuth``)."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return token
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The member the request's token belongs to: who every change is recorded as."""
+    return token_of(request).user
 
 
 def workspace_of(request: HttpRequest) -> Workspace:

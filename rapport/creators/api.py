@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import allows, require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, allows, require_perm, token_of, workspace_of
 from rapport.api.schemas import DuplicatesOut, ErrorOut, FieldErrorsOut
 from rapport.creators import exporting, importing, services, social
 from rapport.creators.models import (
@@ -393,7 +393,7 @@ def _require_write(request: HttpRequest, fields: set[str]) -> None:
 
 def _actor(request: HttpRequest) -> User:
     """Who the audit log names for this request: the token's member."""
-    return token_of(request).user
+    return actor_of(request)
 
 
 def _account_for(creator: Creator, account_id: int) -> SocialAccount:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, token_of, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.creators.models import CustomField, FieldType
 from rapport.creators.services import delete_custom_field, save_custom_field
@@ -109,7 +109,7 @@ def patch_workspace(request: HttpRequest, payload: SettingsPatch) -> Workspace:
     require_perm(request, Perm.MANAGE_WORKSPACE)
     return services.update_workspace_settings(
         workspace=workspace_of(request),
-        actor=token_of(request).user,
+        actor=actor_of(request),
         **payload.dict(exclude_unset=True),
     )
 
@@ -140,7 +140,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status:
     require_perm(request, Perm.MANAGE_WORKSPACE)
     invitation = services.invite(
         workspace=workspace_of(request),
-        inviter=token_of(request).user,
+        inviter=actor_of(request),
         email=payload.email,
         role=payload.role,
     )
@@ -214,7 +214,7 @@ def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status:
     require_perm(request, Perm.MANAGE_WORKSPACE)
     field = save_custom_field(
         workspace=workspace_of(request),
-        actor=token_of(request).user,
+        actor=actor_of(request),
         **payload.dict(),
     )
     return Status(201, field)
@@ -230,7 +230,7 @@ def patch_custom_field(request: HttpRequest, key: str, payload: CustomFieldPatch
     field = _custom_field(request, key)
     return save_custom_field(
         workspace=workspace_of(request),
-        actor=token_of(request).user,
+        actor=actor_of(request),
         custom_field=field,
         label=payload.label if payload.label is not None else field.label,
         field_type=field.field_type,
@@ -247,7 +247,7 @@ def remove_custom_field(request: HttpRequest, key: str) -> Status:
     require_perm(request, Perm.MANAGE_WORKSPACE)
     delete_custom_field(
         workspace=workspace_of(request),
-        actor=token_of(request).user,
+        actor=actor_of(request),
         custom_field=_custom_field(request, key),
     )
     return Status(204, None)

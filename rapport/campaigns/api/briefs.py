@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import ApprovalStage, BriefTemplate, BriefVersion, Objective
 from rapport.campaigns.queries.briefs import (
@@ -30,7 +30,6 @@ from rapport.campaigns.queries.briefs import (
 from rapport.campaigns.queries.campaigns import campaign_for
 from rapport.campaigns.services import briefs as services
 from rapport.creators.api import unset
-from rapport.workspaces.models import User
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["briefs"])
@@ -161,10 +160,6 @@ class TemplatePatch(ContentIn):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> User:
-    return token_of(request).user
-
-
 def _brief_out(campaign: Any) -> dict[str, Any]:
     brief = brief_of(campaign)
     current = current_version(campaign)
@@ -207,7 +202,7 @@ def save_brief(request: HttpRequest, campaign_id: int, payload: BriefDraftIn) ->
     values = payload.values()
     template_id = values.pop("template_id", None)
     template = template_for(workspace, template_id) if template_id is not None else None
-    services.save_brief(campaign=campaign, actor=_actor(request), template=template, **values)
+    services.save_brief(campaign=campaign, actor=actor_of(request), template=template, **values)
     return _brief_out(campaign)
 
 
@@ -224,7 +219,7 @@ def publish_brief(
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     campaign = campaign_for(workspace_of(request), campaign_id)
     version = services.publish_brief(
-        campaign=campaign, actor=_actor(request), summary=payload.summary
+        campaign=campaign, actor=actor_of(request), summary=payload.summary
     )
     return Status(201, version)
 
@@ -266,7 +261,7 @@ def save_as_template(
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     campaign = campaign_for(workspace_of(request), campaign_id)
     template = services.template_from_brief(
-        campaign=campaign, actor=_actor(request), name=payload.name
+        campaign=campaign, actor=actor_of(request), name=payload.name
     )
     return Status(201, template)
 
@@ -292,7 +287,7 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Status[BriefTe
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     values = payload.values()
     template = services.create_template(
-        workspace=workspace_of(request), actor=_actor(request), **values
+        workspace=workspace_of(request), actor=actor_of(request), **values
     )
     return Status(201, template)
 
@@ -318,7 +313,7 @@ def update_template(
     """Change the fields given; briefs already started from the template stay as they are."""
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     template = template_for(workspace_of(request), template_id)
-    return services.update_template(template=template, actor=_actor(request), **payload.values())
+    return services.update_template(template=template, actor=actor_of(request), **payload.values())
 
 
 @router.delete(
@@ -329,5 +324,5 @@ def update_template(
 def delete_template(request: HttpRequest, template_id: int) -> Status[None]:
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     template = template_for(workspace_of(request), template_id)
-    services.delete_template(template=template, actor=_actor(request))
+    services.delete_template(template=template, actor=actor_of(request))
     return Status(204, None)

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import (
     Campaign,
@@ -219,10 +219,6 @@ class EventOut(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> User:
-    return token_of(request).user
-
-
 def _person(workspace: Workspace, ref: PersonRef, field: str) -> User | None:
     """The member a request names, by id or e-mail; a field error when there is none."""
     if ref is None or ref == "":
@@ -286,7 +282,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     workspace = workspace_of(request)
     values = _people(workspace, payload.model_dump())
     values["er_denominator"] = values["er_denominator"] or ""
-    campaign = services.create_campaign(workspace=workspace, actor=_actor(request), **values)
+    campaign = services.create_campaign(workspace=workspace, actor=actor_of(request), **values)
     return Status(201, _detail(workspace, campaign.pk))
 
 
@@ -312,7 +308,7 @@ def update_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPat
     campaign = campaign_for(workspace, campaign_id)
     values = _people(workspace, payload.model_dump(exclude_unset=True))
     reason = values.pop("reason", "")
-    services.update_campaign(campaign=campaign, actor=_actor(request), reason=reason, **values)
+    services.update_campaign(campaign=campaign, actor=actor_of(request), reason=reason, **values)
     return _detail(workspace, campaign.pk)
 
 
@@ -387,7 +383,7 @@ def create_experiment(
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     campaign = campaign_for(workspace_of(request), campaign_id)
     experiment = services.add_experiment(
-        campaign=campaign, actor=_actor(request), **payload.model_dump()
+        campaign=campaign, actor=actor_of(request), **payload.model_dump()
     )
     return Status(201, experiment)
 
@@ -414,7 +410,7 @@ def update_experiment(
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     experiment = experiment_for(campaign_for(workspace_of(request), campaign_id), experiment_id)
     return services.update_experiment(
-        experiment=experiment, actor=_actor(request), **payload.model_dump(exclude_unset=True)
+        experiment=experiment, actor=actor_of(request), **payload.model_dump(exclude_unset=True)
     )
 
 
@@ -426,5 +422,5 @@ def update_experiment(
 def delete_experiment(request: HttpRequest, campaign_id: int, experiment_id: int) -> Status[None]:
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     experiment = experiment_for(campaign_for(workspace_of(request), campaign_id), experiment_id)
-    services.delete_experiment(experiment=experiment, actor=_actor(request))
+    services.delete_experiment(experiment=experiment, actor=actor_of(request))
     return Status(204, None)

@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import Collaboration, CollabStage, Question
 from rapport.campaigns.queries.campaigns import campaign_for
@@ -35,7 +35,7 @@ from rapport.campaigns.queries.collaborations import (
 from rapport.campaigns.services import collaborations as services
 from rapport.creators.models import Creator, Platform, SavedView, Tier
 from rapport.creators.queries import CreatorFilters, filtered_creators, possible_owners
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.models import Workspace
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["collaborations"])
@@ -172,10 +172,6 @@ class QuestionOut(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> User:
-    return token_of(request).user
-
-
 def collaboration_out(workspace: Workspace, pk: int) -> Collaboration:
     """One collaboration with what its answer shows, or 404."""
     collaboration_for(workspace, pk)
@@ -257,7 +253,7 @@ def invite(request: HttpRequest, campaign_id: int, payload: InviteIn) -> Any:
             )
     try:
         result = services.invite_creators(
-            campaign=campaign, creators=creators, actor=_actor(request), reason=payload.reason
+            campaign=campaign, creators=creators, actor=actor_of(request), reason=payload.reason
         )
     except services.InviteNeedsReason as exc:
         check = exc.check
@@ -305,9 +301,9 @@ def update_collaboration(
                         % {"id": payload.owner_id}
                     }
                 )
-        services.set_owner(collaboration=collaboration, owner=owner, actor=_actor(request))
+        services.set_owner(collaboration=collaboration, owner=owner, actor=actor_of(request))
     if "note" in sent and payload.note is not None:
-        services.set_note(collaboration=collaboration, note=payload.note, actor=_actor(request))
+        services.set_note(collaboration=collaboration, note=payload.note, actor=actor_of(request))
     return collaboration_out(workspace, collaboration_id)
 
 
@@ -325,7 +321,7 @@ def change_stage(request: HttpRequest, collaboration_id: int, payload: StageIn) 
     services.change_stage(
         collaboration=collaboration,
         stage=str(payload.stage),
-        actor=_actor(request),
+        actor=actor_of(request),
         reason=payload.reason,
     )
     return collaboration_out(workspace, collaboration_id)
@@ -357,7 +353,7 @@ def create_question(
         body=payload.body,
         received_at=payload.received_at,
         is_clarification=payload.is_clarification,
-        actor=_actor(request),
+        actor=actor_of(request),
     )
     return Status(201, question)
 
@@ -371,4 +367,6 @@ def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn) -
     """Record the answer; this stops the question's first-response clock."""
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     question = question_for(workspace_of(request), question_id)
-    return services.answer_question(question=question, answer=payload.answer, actor=_actor(request))
+    return services.answer_question(
+        question=question, answer=payload.answer, actor=actor_of(request)
+    )

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import ApprovalStage, Deliverable, DeliverableKind
 from rapport.campaigns.queries.deliverables import (
@@ -170,7 +170,7 @@ def create_deliverable(
     collaboration = collaboration_for(workspace_of(request), collaboration_id)
     deliverable = services.create_deliverable(
         collaboration=collaboration,
-        actor=token_of(request).user,
+        actor=actor_of(request),
         **_plain(payload.model_dump()),
     )
     return Status(201, _load(request, deliverable.pk))
@@ -200,7 +200,7 @@ def update_deliverable(
     values = _plain(payload.model_dump(exclude_unset=True))
     reason = values.pop("reason", "")
     services.update_deliverable(
-        deliverable=deliverable, actor=token_of(request).user, reason=reason, **values
+        deliverable=deliverable, actor=actor_of(request), reason=reason, **values
     )
     return _load(request, deliverable.pk)
 
@@ -215,7 +215,5 @@ def record_live(request: HttpRequest, deliverable_id: int, payload: LiveIn) -> D
     moves to live."""
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     deliverable = deliverable_for(workspace_of(request), deliverable_id)
-    services.record_live(
-        deliverable=deliverable, actor=token_of(request).user, **payload.model_dump()
-    )
+    services.record_live(deliverable=deliverable, actor=actor_of(request), **payload.model_dump())
     return _load(request, deliverable.pk)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.api.collaborations import CollaborationOut, collaboration_out
 from rapport.campaigns.models import (
@@ -36,7 +36,7 @@ from rapport.campaigns.models import (
 from rapport.campaigns.queries.collaborations import collaboration_for
 from rapport.campaigns.queries.offers import offer_for, offers_of, package_for
 from rapport.campaigns.services import offers as services
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.models import Workspace
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["offers"])
@@ -205,10 +205,6 @@ class TermsIn(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> User:
-    return token_of(request).user
-
-
 def _data(workspace: Workspace, packages: list[PackageIn]) -> list[services.PackageData]:
     """Packages as the service takes them; products are looked up in the workspace."""
     wanted = {s.product_id for p in packages for s in p.seeding if s.product_id is not None}
@@ -296,12 +292,12 @@ def create_offer(request: HttpRequest, collaboration_id: int, payload: OfferIn) 
     with transaction.atomic():  # a send that is refused keeps no draft behind
         offer = services.create_offer(
             collaboration=collaboration,
-            actor=_actor(request),
+            actor=actor_of(request),
             packages=_data(workspace, payload.packages),
             note=payload.note,
         )
         if payload.send:
-            services.send_offer(offer=offer, actor=_actor(request), confirm=payload.confirm)
+            services.send_offer(offer=offer, actor=actor_of(request), confirm=payload.confirm)
     return Status(201, _offer(workspace, offer.pk))
 
 
@@ -320,7 +316,7 @@ def send_offer(request: HttpRequest, offer_id: int, payload: SendIn) -> Offer:
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     workspace = workspace_of(request)
     offer = _offer(workspace, offer_id)
-    services.send_offer(offer=offer, actor=_actor(request), confirm=payload.confirm)
+    services.send_offer(offer=offer, actor=actor_of(request), confirm=payload.confirm)
     return _offer(workspace, offer_id)
 
 
@@ -336,7 +332,7 @@ def counter_offer(request: HttpRequest, offer_id: int, payload: CounterIn) -> St
     offer = _offer(workspace, offer_id)
     counter = services.record_counter(
         offer=offer,
-        actor=_actor(request),
+        actor=actor_of(request),
         packages=_data(workspace, payload.packages),
         note=payload.note,
     )
@@ -350,7 +346,7 @@ def decline_offer(request: HttpRequest, offer_id: int, payload: ReasonIn) -> Off
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     workspace = workspace_of(request)
     services.decline_offer(
-        offer=_offer(workspace, offer_id), actor=_actor(request), reason=payload.reason
+        offer=_offer(workspace, offer_id), actor=actor_of(request), reason=payload.reason
     )
     return _offer(workspace, offer_id)
 
@@ -364,7 +360,7 @@ def withdraw_offer(request: HttpRequest, offer_id: int, payload: ReasonIn) -> Of
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     workspace = workspace_of(request)
     services.withdraw_offer(
-        offer=_offer(workspace, offer_id), actor=_actor(request), reason=payload.reason
+        offer=_offer(workspace, offer_id), actor=actor_of(request), reason=payload.reason
     )
     return _offer(workspace, offer_id)
 
@@ -380,7 +376,7 @@ def accept_package(request: HttpRequest, package_id: int) -> Any:
     require_perm(request, Perm.MANAGE_CAMPAIGNS)
     workspace = workspace_of(request)
     package = package_for(workspace, package_id)
-    collaboration = services.accept_package(package=package, actor=_actor(request))
+    collaboration = services.accept_package(package=package, actor=actor_of(request))
     return collaboration_out(workspace, collaboration.pk)
 
 
@@ -420,7 +416,7 @@ def amend_terms(request: HttpRequest, collaboration_id: int, payload: TermsIn) -
     collaboration = collaboration_for(workspace, collaboration_id)
     services.amend_terms(
         collaboration=collaboration,
-        actor=_actor(request),
+        actor=actor_of(request),
         terms=_data(workspace, [payload.terms])[0],
         reason=payload.reason,
     )

@@ -11,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, token_of, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import ApprovalStage, ReviewDecision, Submission, Verdict
 from rapport.campaigns.queries.deliverables import deliverable_for
@@ -203,7 +203,7 @@ def create_link_submission(
     submission = services.submit(
         deliverable=deliverable,
         stage=payload.stage.value,
-        actor=token_of(request).user,
+        actor=actor_of(request),
         link=payload.link,
         note=payload.note,
     )
@@ -229,7 +229,7 @@ def create_file_submission(
     submission = services.submit(
         deliverable=deliverable,
         stage=stage,
-        actor=token_of(request).user,
+        actor=actor_of(request),
         file=file,
         note=note,
     )

@@ -16,7 +16,7 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import allows, require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, allows, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns import carriers
 from rapport.campaigns.models import Carrier, Product, Shipment, ShipmentStatus
@@ -24,17 +24,12 @@ from rapport.campaigns.queries import seeding as queries
 from rapport.campaigns.services import seeding as services
 from rapport.campaigns.services.sla import state_of
 from rapport.creators.api import PrivateFieldsGuard, unset
-from rapport.workspaces.models import User
 from rapport.workspaces.roles import Perm
 from rapport.workspaces.services import PermissionDenied
 
 router = Router(tags=["seeding"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
-
-
-def _actor(request: HttpRequest) -> User:
-    return token_of(request).user
 
 
 # --- Products --------------------------------------------------------------------------------
@@ -87,7 +82,7 @@ def list_products(request: HttpRequest, params: Query[ProductParams]) -> dict[st
 def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     require_perm(request, Perm.MANAGE_SEEDING)
     product = services.create_product(
-        workspace=workspace_of(request), actor=_actor(request), **payload.model_dump()
+        workspace=workspace_of(request), actor=actor_of(request), **payload.model_dump()
     )
     return Status(201, product)
 
@@ -109,7 +104,7 @@ def update_product(request: HttpRequest, product_id: int, payload: ProductPatch)
     require_perm(request, Perm.MANAGE_SEEDING)
     product = queries.product_for(workspace_of(request), product_id)
     values = payload.model_dump(exclude_unset=True)
-    return services.update_product(product=product, actor=_actor(request), **values)
+    return services.update_product(product=product, actor=actor_of(request), **values)
 
 
 @router.delete(
@@ -121,7 +116,7 @@ def deactivate_product(request: HttpRequest, product_id: int) -> Product:
     """Products are never deleted (shipments refer to them): this marks it no longer offered."""
     require_perm(request, Perm.MANAGE_SEEDING)
     product = queries.product_for(workspace_of(request), product_id)
-    return services.update_product(product=product, actor=_actor(request), is_active=False)
+    return services.update_product(product=product, actor=actor_of(request), is_active=False)
 
 
 # --- Shipments -------------------------------------------------------------------------------
@@ -304,7 +299,7 @@ def create_shipment(
     collaboration = queries.collaboration_for(workspace_of(request), collaboration_id)
     shipment = services.create_shipment(
         collaboration=collaboration,
-        actor=_actor(request),
+        actor=actor_of(request),
         items=_items(payload.items),
         carrier=payload.carrier or "",
         tracking_number=payload.tracking_number,
@@ -336,7 +331,7 @@ def update_shipment(request: HttpRequest, shipment_id: int, payload: ShipmentPat
         values["items"] = _items(payload.items)
     if "carrier" in values:
         values["carrier"] = values["carrier"] or ""
-    services.update_shipment(shipment=shipment, actor=_actor(request), **values)
+    services.update_shipment(shipment=shipment, actor=actor_of(request), **values)
     return _fresh(request, shipment)
 
 
@@ -351,7 +346,7 @@ def create_label(request: HttpRequest, shipment_id: int, payload: LabelIn) -> Sh
     shipment = _shipment(request, shipment_id)
     services.create_label(
         shipment=shipment,
-        actor=_actor(request),
+        actor=actor_of(request),
         carrier=payload.carrier.value if payload.carrier else None,
         tracking_number=payload.tracking_number,
     )
@@ -361,7 +356,7 @@ def create_label(request: HttpRequest, shipment_id: int, payload: LabelIn) -> Sh
 def _step(request: HttpRequest, shipment_id: int, step: Any) -> Shipment:
     require_perm(request, Perm.MANAGE_SEEDING)
     shipment = _shipment(request, shipment_id)
-    step(shipment=shipment, actor=_actor(request))
+    step(shipment=shipment, actor=actor_of(request))
     return _fresh(request, shipment)
 
 
@@ -404,7 +399,9 @@ def tell_creator(request: HttpRequest, shipment_id: int, payload: TellIn) -> Shi
     shipping clock. Needs carrier, tracking number and expected date (422 otherwise)."""
     require_perm(request, Perm.MANAGE_SEEDING)
     shipment = _shipment(request, shipment_id)
-    services.tell_creator(shipment=shipment, actor=_actor(request), expected_on=payload.expected_on)
+    services.tell_creator(
+        shipment=shipment, actor=actor_of(request), expected_on=payload.expected_on
+    )
     return _fresh(request, shipment)
 
 
@@ -447,7 +444,7 @@ def fulfilment_export(
     if not allows(request, Perm.VIEW_PRIVATE):
         raise PermissionDenied(Perm.VIEW_PRIVATE)
     return services.fulfilment_export(
-        workspace=workspace_of(request), actor=_actor(request), campaign_id=campaign_id
+        workspace=workspace_of(request), actor=actor_of(request), campaign_id=campaign_id
     )
 
 
@@ -464,7 +461,7 @@ def tracking_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
     require_perm(request, Perm.MANAGE_SEEDING)
     try:
         result = services.import_tracking(
-            workspace=workspace_of(request), actor=_actor(request), data=file.read()
+            workspace=workspace_of(request), actor=actor_of(request), data=file.read()
         )
     except services.TrackingImportError as exc:
         return Status(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from rapport.api.pagination import MAX_LIMIT
-from rapport.api.permissions import require_perm, token_of, workspace_of
+from rapport.api.permissions import actor_of, require_perm, token_of, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.api.sla import ClockOut, clock_out
 from rapport.campaigns.models import Campaign, Collaboration, Deliverable, Shipment, Submission
@@ -268,7 +268,7 @@ def send_recap(request: HttpRequest, collaboration_id: int) -> dict[str, Any]:
         pk=collaboration_id,
     )
     message = reminders.send_recap(
-        workspace=workspace, actor=token_of(request).user, collaboration=collaboration, now=now()
+        workspace=workspace, actor=actor_of(request), collaboration=collaboration, now=now()
     )
     return {
         "collaboration_id": collaboration.pk,
