@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from rapport.testing.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from rapport.workspaces.models import Membership, Workspace
@@ -90,6 +91,18 @@ def api_client_for() -> Callable[..., Client]:
             workspace=membership.workspace, user=membership.user, role=role
         )
         return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return make
+
+
+@pytest.fixture
+def hub_path() -> Callable[[Any], str]:
+    """The hub address (path only) of a collaboration, issuing its link when it has none."""
+    from rapport.hub.services.links import issue_link, token_of
+
+    def make(collaboration: Any) -> str:
+        link = issue_link(collaboration=collaboration, actor=None)
+        return reverse("hub:page", args=[token_of(link)])
 
     return make
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "rapport.workspaces",
     "rapport.creators",
     "rapport.campaigns",
+    "rapport.finance",
+    "rapport.hub",
     "rapport.api",
 ]
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("rapport.workspaces.urls")),
     path("w/<slug:ws>/creators/", include("rapport.creators.urls")),
     path("w/<slug:ws>/campaigns/", include("rapport.campaigns.urls")),
+    path("w/<slug:ws>/finance/", include("rapport.finance.urls")),
+    path("w/<slug:ws>/hub/", include("rapport.hub.team_urls")),
+    path("h/", include("rapport.hub.urls")),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on their own. Lazy: the hashed name is known only once the
     # static files are collected, not when this module is imported.

@@ -157,3 +157,7 @@ for _part in (
     "weekly",
 ):  # fmt: skip
     api.add_router("/", f"rapport.campaigns.api.{_part}.router")
+api.add_router("/", "rapport.finance.api.router")
+# The hub: links and FAQ for the team; the creator's own endpoints authenticate with the hub token.
+for _part in ("links", "faq", "creator"):
+    api.add_router("/", f"rapport.hub.api.{_part}.router")

@@ -63,6 +63,13 @@ class ContactChannel(models.TextChoices):
 ALIVE = models.Q(deleted_at__isnull=True)
 
 
+class PayoutMethod(models.TextChoices):
+    """How a creator is paid; the details beside it are private (finance and ops only)."""
+
+    PAYPAL = "paypal", _("PayPal")
+    BANK = "bank", _("Bank transfer")
+
+
 class CreatorQuerySet(models.QuerySet["Creator"]):
     def alive(self) -> CreatorQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -105,6 +112,15 @@ class Creator(models.Model):
     )
     shipping_address = models.TextField(_("shipping address"), blank=True)
     tax_details = models.TextField(_("tax details"), blank=True)
+    payout_method = models.CharField(
+        _("paid by"), max_length=8, choices=PayoutMethod.choices, blank=True
+    )
+    payout_email = models.EmailField(_("PayPal e-mail"), blank=True)
+    bank_account_name = models.CharField(_("account holder"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("account number or IBAN"), max_length=64, blank=True)
+    bank_code = models.CharField(
+        _("bank code"), max_length=40, blank=True, help_text=_("BIC/SWIFT, routing or sort code")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -58,7 +58,15 @@ PROFILE_FIELDS = (
     "notes",
     "custom_fields",
 )
-PRIVATE_FIELDS = ("shipping_address", "tax_details")
+PRIVATE_FIELDS = (
+    "shipping_address",
+    "tax_details",
+    "payout_method",
+    "payout_email",
+    "bank_account_name",
+    "bank_account_number",
+    "bank_code",
+)
 
 
 @dataclass

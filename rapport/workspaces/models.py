@@ -115,6 +115,11 @@ class Workspace(models.Model):
     )
     tier_thresholds = models.JSONField(_("tier thresholds"), default=default_tier_thresholds)
     sla_policy = models.JSONField(_("service levels"), default=default_sla_policy)
+    hub_days_after_close = models.PositiveIntegerField(
+        _("hub links stay open after a collaboration ends (days)"),
+        default=90,
+        help_text=_("After this many days, an ended collaboration's hub link stops working."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from babel.numbers import list_currencies
@@ -54,6 +56,20 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_acting_as: ContextVar[str] = ContextVar("rapport_acting_as", default="")
+
+
+@contextmanager
+def acting_as(label: str) -> Iterator[None]:
+    """Label the audit entries written without a member inside this block (for example the
+    creator's name while a hub request runs)."""
+    token = _acting_as.set(label)
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
+
+
 def record(
     *,
     workspace: Workspace,
@@ -66,11 +82,14 @@ def record(
     changes: dict[str, tuple[Any, Any]] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Add one entry to the audit-and-activity log (the only way anything is written there)."""
+    """Add one entry to the audit-and-activity log (the only way anything is written there).
+
+    Without an ``actor``, the entry is labelled with whoever :func:`acting_as` names (the creator,
+    on the hub), else as Rapport itself."""
     return AuditEvent.objects.create(
         workspace=workspace,
         actor=actor,
-        actor_label=str(actor) if actor else _("Rapport"),
+        actor_label=str(actor) if actor else (_acting_as.get() or _("Rapport")),
         kind=kind,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=obj.pk if obj is not None else None,

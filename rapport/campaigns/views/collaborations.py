@@ -50,6 +50,8 @@ from rapport.creators.queries import (
     possible_owners,
     saved_views_for,
 )
+from rapport.finance import views as finance_views
+from rapport.hub.views import links as hub_links
 from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import (
     request_membership,
@@ -465,6 +467,8 @@ def _page(
     context |= deliverables.collaboration_section(request, collaboration)
     context |= seeding.collaboration_section(request, collaboration)
     context |= sla.collaboration_section(request, collaboration)
+    context |= hub_links.collaboration_section(request, collaboration)
+    context |= finance_views.collaboration_section(request, collaboration)
     context |= bound
     return render(request, "campaigns/collaboration.html", context, status=status)
 

@@ -1,0 +1,5 @@
+"""Hub API: faq. Stub: its part fills it in."""
+
+from ninja import Router
+
+router = Router(tags=["hub"])

@@ -1,0 +1,5 @@
+"""Hub API: links. Stub: its part fills it in."""
+
+from ninja import Router
+
+router = Router(tags=["hub"])

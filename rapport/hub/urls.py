@@ -1,0 +1,30 @@
+"""The creator hub, mounted at /h/ (namespace ``hub``): ``/h/<token>/`` and its actions."""
+
+from rapport.hub.views import (
+    brief,
+    deliverables,
+    details,
+    faq,
+    handoff,
+    invoices,
+    messages,
+    page,
+    shipping,
+    terms,
+    timeline,
+)
+
+app_name = "hub"
+urlpatterns = [
+    *terms.urls,
+    *timeline.urls,
+    *brief.urls,
+    *handoff.urls,
+    *deliverables.urls,
+    *shipping.urls,
+    *invoices.urls,
+    *messages.urls,
+    *faq.urls,
+    *details.urls,
+    *page.urls,
+]

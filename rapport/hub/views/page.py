@@ -1,0 +1,40 @@
+"""The hub page: one server-rendered page, mobile first, built from each part's section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+from rapport.hub.context import request_hub
+from rapport.hub.decorators import hub_view
+from rapport.hub.views import (
+    brief,
+    deliverables,
+    details,
+    faq,
+    handoff,
+    invoices,
+    messages,
+    shipping,
+    terms,
+    timeline,
+)
+
+#: Each part builds its own context with ``section(request, hub)``; keys are prefixed by part.
+PARTS = (terms, timeline, brief, handoff, deliverables, shipping, invoices, messages, faq, details)
+
+
+@hub_view
+def page(request: HttpRequest) -> HttpResponse:
+    """Everything the creator needs about this collaboration, on one page."""
+    hub = request_hub(request)
+    context: dict[str, Any] = {"hub": hub}
+    for part in PARTS:
+        context |= part.section(request, hub)
+    return render(request, "hub/page.html", context)
+
+
+urls: list[URLPattern] = [path("<str:token>/", page, name="page")]

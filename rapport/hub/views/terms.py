@@ -1,0 +1,18 @@
+"""The hub's terms section. Stub: its part fills it in (same names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern
+
+from rapport.hub.context import Hub
+
+
+def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
+    """The context of templates/hub/sections/terms.html (keys start with ``terms_``)."""
+    return {}
+
+
+urls: list[URLPattern] = []
