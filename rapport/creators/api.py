@@ -39,6 +39,7 @@ from rapport.creators.models import (
     ImportStatus,
     Note,
     OnDuplicate,
+    PayoutMethod,
     Platform,
     SavedView,
     SocialAccount,
@@ -152,6 +153,27 @@ class CreatorSummaryOut(PrivateFieldsGuard):
     tax_details: str | None = Field(
         None, description="Only for roles that see private details (finance, ops)."
     )
+    payout_method: str | None = Field(
+        None,
+        description="paypal or bank (empty when not known). Only for roles that see private "
+        "details (finance, ops).",
+    )
+    payout_email: str | None = Field(
+        None, description="PayPal e-mail. Only for roles that see private details (finance, ops)."
+    )
+    bank_account_name: str | None = Field(
+        None, description="Only for roles that see private details (finance, ops)."
+    )
+    bank_account_number: str | None = Field(
+        None,
+        description="Account number or IBAN. Only for roles that see private details "
+        "(finance, ops).",
+    )
+    bank_code: str | None = Field(
+        None,
+        description="BIC/SWIFT, routing or sort code. Only for roles that see private details "
+        "(finance, ops).",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None = Field(description="Set while the creator is in the bin.")
@@ -254,6 +276,24 @@ class ProfileIn(Schema):
     custom_fields: dict[str, Any] = unset(description="Values by custom field key.")
     shipping_address: str = unset(description="Needs a role that sees private details.")
     tax_details: str = unset(description="Needs a role that sees private details.")
+    payout_method: PayoutMethod | Literal[""] = unset(
+        description="paypal or bank; empty to clear. Needs a role that sees private details."
+    )
+    payout_email: str = unset(
+        max_length=254,
+        pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="PayPal e-mail. Needs a role that sees private details.",
+    )
+    bank_account_name: str = unset(
+        max_length=200, description="Needs a role that sees private details."
+    )
+    bank_account_number: str = unset(
+        max_length=64, description="Account number or IBAN. Needs a role that sees private details."
+    )
+    bank_code: str = unset(
+        max_length=40,
+        description="BIC/SWIFT, routing or sort code. Needs a role that sees private details.",
+    )
     owner: OwnerRef = unset(description=OWNER_HELP)
     emails: list[str] = unset(description="The first is the primary address.")
     tags: list[str] = unset(description="Tag names; new ones are created.")

@@ -166,6 +166,11 @@ def export_columns(
         columns += [
             Column(_("Shipping address"), lambda c: c.shipping_address),
             Column(_("Tax details"), lambda c: c.tax_details),
+            Column(_("Paid by"), lambda c: c.get_payout_method_display()),
+            Column(_("PayPal e-mail"), lambda c: c.payout_email),
+            Column(_("Account holder"), lambda c: c.bank_account_name),
+            Column(_("Account number or IBAN"), lambda c: c.bank_account_number),
+            Column(_("Bank code"), lambda c: c.bank_code),
         ]
     return columns
 

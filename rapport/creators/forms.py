@@ -15,6 +15,7 @@ from rapport.creators.models import (
     Creator,
     CustomField,
     FieldType,
+    PayoutMethod,
     Platform,
     Stage,
 )
@@ -495,6 +496,24 @@ class PrivateForm(forms.Form):
         label=gettext_lazy("Tax details"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    payout_method = forms.ChoiceField(
+        label=gettext_lazy("Paid by"),
+        required=False,
+        choices=[("", gettext_lazy("Not known yet")), *PayoutMethod.choices],
+    )
+    payout_email = forms.EmailField(label=gettext_lazy("PayPal e-mail"), required=False)
+    bank_account_name = forms.CharField(
+        label=gettext_lazy("Account holder"), required=False, max_length=200
+    )
+    bank_account_number = forms.CharField(
+        label=gettext_lazy("Account number or IBAN"), required=False, max_length=64
+    )
+    bank_code = forms.CharField(
+        label=gettext_lazy("Bank code"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("BIC/SWIFT, routing or sort code"),
     )
 
 

@@ -564,6 +564,11 @@ def _detail_response(
             initial={
                 "shipping_address": creator.shipping_address,
                 "tax_details": creator.tax_details,
+                "payout_method": creator.payout_method,
+                "payout_email": creator.payout_email,
+                "bank_account_name": creator.bank_account_name,
+                "bank_account_number": creator.bank_account_number,
+                "bank_code": creator.bank_code,
             }
         )
     if failed_account is not None:

@@ -1,18 +1,190 @@
 """Invoices: received from the hub or entered by finance, each with the payment date the terms give.
 
-Stub: the finance part fills it in (the signatures stay).
+The payment date follows the one rule the payment clock uses (``sla.due_time`` for
+``Moment.PAYMENT``: Net N calendar days in the workspace's time zone), so the date the creator
+reads on the hub and the clock finance works against always agree.
+
+The payment clock belongs to finance: when the workspace has exactly one finance member, that
+member owns it; with none or several, it is left without an owner (the finance role as a whole
+answers for it, and every finance member is notified of the invoice).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import posixpath
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from rapport.campaigns.models import Collaboration
-from rapport.finance.models import Invoice
-from rapport.workspaces.models import User
+from rapport.campaigns.models import Collaboration, Moment
+from rapport.campaigns.services import sla
+from rapport.campaigns.services.collaborations import record_on_timelines
+from rapport.campaigns.services.reviews import (
+    HEIF,
+    JPEG,
+    PDF,
+    PNG,
+    WEBP,
+    FileGone,
+    FileKind,
+    download_type,
+    sniff,
+    storage_name,
+)
+from rapport.finance.models import Invoice, InvoiceSource, InvoiceStatus
+from rapport.workspaces.calendar import zone
+from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.roles import Role
+from rapport.workspaces.services import is_currency, notify
+
+MAX_INVOICE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned page or a PDF, never a video
+INVOICE_KINDS: tuple[FileKind, ...] = (PDF, JPEG, PNG, WEBP, HEIF)
+NUMBER_LENGTH = 60
+FUTURE_SLACK = dt.timedelta(minutes=5)  # clocks differ a little between devices
+
+# Where an invoice may go from each status; paid is the end of the line.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    InvoiceStatus.RECEIVED: (
+        InvoiceStatus.APPROVED,
+        InvoiceStatus.SCHEDULED,
+        InvoiceStatus.PAID,
+        InvoiceStatus.DISPUTED,
+    ),
+    InvoiceStatus.APPROVED: (InvoiceStatus.SCHEDULED, InvoiceStatus.PAID, InvoiceStatus.DISPUTED),
+    InvoiceStatus.SCHEDULED: (InvoiceStatus.PAID, InvoiceStatus.DISPUTED),
+    InvoiceStatus.DISPUTED: (InvoiceStatus.APPROVED, InvoiceStatus.SCHEDULED, InvoiceStatus.PAID),
+    InvoiceStatus.PAID: (),
+}
+
+
+def accepted_invoice_files() -> str:
+    """What an invoice file may be, for messages and help texts."""
+    return _("a PDF, or a photo or scan (JPEG, PNG, WebP or HEIC), up to 10 MB")
+
+
+def check_invoice_file(upload: UploadedFile) -> FileKind:
+    """The kind of an acceptable invoice file, judged from its content (never its name): a PDF
+    or an image, at most 10 MB."""
+    if upload.size is not None and upload.size > MAX_INVOICE_BYTES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "This file is %(size)s MB; invoices can be up to %(limit)s MB. Send a "
+                    "smaller PDF, or a photo of the invoice."
+                )
+                % {
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "limit": MAX_INVOICE_BYTES // 2**20,
+                }
+            }
+        )
+    kind, received = sniff(upload)
+    if kind not in INVOICE_KINDS:
+        name = posixpath.basename((upload.name or "").replace("\\", "/"))
+        what = received if kind is None else kind.label
+        raise ValidationError(
+            {
+                "file": _("“%(name)s” is %(what)s, not an invoice we can open. Send %(accepted)s.")
+                % {"name": name, "what": what, "accepted": accepted_invoice_files()}
+            }
+        )
+    return kind
+
+
+def payment_date(workspace: Workspace, received_at: dt.datetime) -> dt.date:
+    """The day an invoice received at ``received_at`` is to be paid: the local date, in the
+    workspace's time zone, of the payment clock's due time."""
+    due = sla.due_time(workspace, Moment.PAYMENT, received_at)
+    return due.astimezone(zone(workspace.time_zone)).date()
+
+
+def payment_days(workspace: Workspace) -> int:
+    """N in the workspace's payment terms (Net N calendar days)."""
+    return sla.policy_value(workspace, "payment_net_days")
+
+
+def finance_members(workspace: Workspace) -> list[User]:
+    """The workspace's members with the finance role."""
+    return [
+        m.user
+        for m in Membership.objects.filter(workspace=workspace, role=Role.FINANCE)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def _clean_number(collaboration: Collaboration, number: str) -> tuple[str, str]:
+    """The trimmed invoice number, or ("", the reason it is refused)."""
+    number = (number or "").strip()
+    if not number:
+        return "", _("Give the invoice number, as written on the invoice.")
+    if len(number) > NUMBER_LENGTH:
+        return "", _("An invoice number has at most %(n)s characters.") % {"n": NUMBER_LENGTH}
+    earlier = Invoice.objects.filter(collaboration=collaboration, number__iexact=number).first()
+    if earlier is not None:
+        return "", _already_received(earlier)
+    return number, ""
+
+
+def _already_received(invoice: Invoice) -> str:
+    when = formats.date_format(timezone.localtime(invoice.received_at), "D j M Y")
+    return _("Invoice %(number)s was already received on %(date)s.") % {
+        "number": invoice.number,
+        "date": when,
+    }
+
+
+def _clean_amount(amount: Decimal | str | int | None) -> tuple[Decimal | None, str]:
+    """The amount as a Decimal, or (None, the reason it is refused)."""
+    try:
+        value = Decimal(str(amount).strip()) if amount not in (None, "") else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        return None, _("Give the amount as a number, such as 1250.00.")
+    if value <= 0:
+        return None, _("The amount must be more than zero.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return None, _("The amount can have at most 2 decimal places.")
+    if value >= Decimal("1e10"):
+        return None, _("This amount is too large.")
+    return value.quantize(Decimal("0.01")), ""
+
+
+def default_currency(collaboration: Collaboration) -> str:
+    """The currency an invoice is expected in: the agreed terms', else the workspace's."""
+    return collaboration.currency or collaboration.workspace.default_currency
+
+
+def _store(invoice: Invoice, upload: UploadedFile, kind: FileKind) -> None:
+    """Save the file under a random per-workspace path; its extension is the one its content
+    says (a PNG sent as "invoice.pdf" is kept as "invoice.png")."""
+    stem = posixpath.splitext(posixpath.basename((upload.name or "").replace("\\", "/")))[0]
+    extension = next(iter(kind.types))
+    room = Invoice._meta.get_field("file").max_length or 100
+    invoice.original_name = (upload.name or "")[:200]
+    invoice.file.name = invoice.file.storage.save(
+        storage_name(invoice.workspace_id, (stem or "invoice") + extension, room, area="invoices"),
+        upload,
+        max_length=room,
+    )
+
+
+def invoice_url(invoice: Invoice) -> str:
+    """The invoice on its collaboration's page, for notifications."""
+    url = reverse(
+        "campaigns:collaboration",
+        kwargs={"ws": invoice.collaboration.workspace.slug, "pk": invoice.collaboration_id},
+    )
+    return url + "#invoices"
 
 
 def receive_invoice(
@@ -25,5 +197,237 @@ def receive_invoice(
     actor: User | None,
     received_at: dt.datetime | None = None,
 ) -> Invoice:
-    """Record an invoice (``actor`` None: the creator sent it on the hub)."""
-    raise NotImplementedError
+    """Record an invoice (``actor`` None: the creator sent it on the hub).
+
+    From the hub, the terms must be agreed and the file is required; finance may enter one
+    without a file. The number is unique per collaboration (whatever its case); the amount is
+    positive with at most 2 decimal places; the currency, an ISO code, defaults to the agreed
+    terms'. The file is a PDF or an image judged from its content, at most 10 MB.
+
+    The payment date is the local date of the payment clock's due time. Starts that clock, puts
+    the invoice on the creator's and the campaign's timelines, and notifies the collaboration's
+    owner and the finance members (the actor excepted).
+    """
+    from_hub = actor is None
+    now = timezone.now()
+    received_at = received_at or now
+    errors: dict[str, str] = {}
+    if from_hub and collaboration.committed_cost is None:
+        errors["__all__"] = _("Invoices can be sent once the terms are agreed.")
+    number, problem = _clean_number(collaboration, number)
+    if problem:
+        errors["number"] = problem
+    value, problem = _clean_amount(amount)
+    if problem:
+        errors["amount"] = problem
+    currency = (currency or "").strip().upper() or default_currency(collaboration)
+    if not is_currency(currency):
+        errors["currency"] = _(
+            "“%(code)s” is not a currency code; use the three letters, such as EUR or USD."
+        ) % {"code": currency}
+    if received_at > now + FUTURE_SLACK:
+        errors["received_at"] = _("An invoice cannot be received in the future.")
+    kind: FileKind | None = None
+    if file:
+        try:
+            kind = check_invoice_file(file)
+        except ValidationError as exc:
+            errors["file"] = " ".join(exc.message_dict["file"])
+    elif from_hub:
+        errors["file"] = _("Attach the invoice: %(accepted)s.") % {
+            "accepted": accepted_invoice_files()
+        }
+    if errors:
+        raise ValidationError(errors)
+    assert value is not None
+    try:
+        with transaction.atomic():
+            invoice = _create(
+                collaboration=collaboration,
+                number=number,
+                amount=value,
+                currency=currency,
+                file=file,
+                kind=kind,
+                actor=actor,
+                received_at=received_at,
+            )
+    except IntegrityError:
+        # Two of the same number at once: the database let one through.
+        earlier = Invoice.objects.get(collaboration=collaboration, number=number)
+        raise ValidationError({"number": _already_received(earlier)}) from None
+    return invoice
+
+
+def _create(
+    *,
+    collaboration: Collaboration,
+    number: str,
+    amount: Decimal,
+    currency: str,
+    file: UploadedFile | None,
+    kind: FileKind | None,
+    actor: User | None,
+    received_at: dt.datetime,
+) -> Invoice:
+    workspace = collaboration.workspace
+    invoice = Invoice(
+        workspace=workspace,
+        collaboration=collaboration,
+        number=number,
+        amount=amount,
+        currency=currency,
+        received_at=received_at,
+        due_on=payment_date(workspace, received_at),
+        source=InvoiceSource.HUB if actor is None else InvoiceSource.TEAM,
+        entered_by=actor,
+    )
+    if file and kind:
+        _store(invoice, file, kind)
+    invoice.save()
+    finance = finance_members(workspace)
+    sla.start_clock(
+        workspace=workspace,
+        moment=Moment.PAYMENT,
+        subject=sla.Subject.of(invoice),
+        started_at=received_at,
+        collaboration=collaboration,
+        owner=finance[0] if len(finance) == 1 else None,
+    )
+    summary = _(
+        "Invoice %(number)s from %(creator)s received: %(amount)s %(currency)s, payment "
+        "scheduled for %(date)s"
+    ) % {
+        "number": number,
+        "creator": collaboration.creator.name,
+        "amount": amount,
+        "currency": currency,
+        "date": formats.date_format(invoice.due_on, "D j M Y"),
+    }
+    record_on_timelines(
+        collaboration,
+        actor=actor,
+        kind="invoice.received",
+        summary=summary,
+        obj=invoice,
+        changes={"invoice": (None, f"{number}: {amount} {currency}")},
+    )
+    recipients = [u for u in [collaboration.owner, *finance] if u is not None and u != actor]
+    notify(
+        workspace=workspace,
+        recipients=list(dict.fromkeys(recipients)),
+        text=summary,
+        url=invoice_url(invoice),
+    )
+    return invoice
+
+
+def allowed_statuses(status: str) -> tuple[str, ...]:
+    """The statuses an invoice in ``status`` may move to."""
+    return TRANSITIONS.get(status, ())
+
+
+@transaction.atomic
+def set_invoice_status(
+    *,
+    invoice: Invoice,
+    status: str,
+    actor: User | None,
+    paid_on: dt.date | None = None,
+    payment_method: str = "",
+    reason: str = "",
+) -> Invoice:
+    """Move an invoice along: received, approved, payment scheduled, paid; or disputed.
+
+    A dispute needs a ``reason`` (kept on the invoice as its note); paid needs ``paid_on`` (not
+    before the invoice arrived, not in the future) and stops the payment clock. Recorded on the
+    creator's and the campaign's timelines.
+    """
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("collaboration__creator", "collaboration__campaign", "workspace")
+        .get(pk=invoice.pk)
+    )
+    before = invoice.status
+    reason = (reason or "").strip()
+    payment_method = (payment_method or "").strip()
+    errors: dict[str, str] = {}
+    if status not in InvoiceStatus.values:
+        errors["status"] = _("“%(s)s” is not an invoice status.") % {"s": status}
+    elif status != before and status not in allowed_statuses(before):
+        errors["status"] = _("An invoice that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": InvoiceStatus(before).label,
+            "to": InvoiceStatus(status).label,
+        }
+    if status == InvoiceStatus.DISPUTED and not reason:
+        errors["reason"] = _("Say what is wrong with the invoice: the creator will be told.")
+    if status == InvoiceStatus.PAID:
+        today = timezone.localdate(timezone=zone(invoice.workspace.time_zone))
+        received = timezone.localtime(invoice.received_at, zone(invoice.workspace.time_zone)).date()
+        if paid_on is None:
+            errors["paid_on"] = _("Give the date it was paid.")
+        elif paid_on > today:
+            errors["paid_on"] = _("The payment date cannot be in the future.")
+        elif paid_on < received:
+            errors["paid_on"] = _("It cannot be paid before the invoice arrived (%(date)s).") % {
+                "date": formats.date_format(received, "D j M Y")
+            }
+    if len(payment_method) > 60:
+        errors["payment_method"] = _("Describe the payment method in at most 60 characters.")
+    if errors:
+        raise ValidationError(errors)
+    if status == before:
+        return invoice
+    changes: dict[str, tuple[object, object]] = {"status": (before, status)}
+    invoice.status = status
+    if status == InvoiceStatus.PAID:
+        assert paid_on is not None
+        changes["paid_on"] = (invoice.paid_on, paid_on.isoformat())
+        invoice.paid_on = paid_on
+        if payment_method:
+            changes["payment_method"] = (invoice.payment_method, payment_method)
+            invoice.payment_method = payment_method
+    if reason:
+        invoice.note = reason
+    invoice.save()
+    if status == InvoiceStatus.PAID:
+        sla.stop_clock(
+            workspace=invoice.workspace,
+            moment=Moment.PAYMENT,
+            subject=sla.Subject.of(invoice),
+        )
+    record_on_timelines(
+        invoice.collaboration,
+        actor=actor,
+        kind="invoice.status",
+        summary=_("Invoice %(number)s: %(status)s")
+        % {
+            "number": invoice.number,
+            "status": InvoiceStatus(status).label,
+        },
+        obj=invoice,
+        changes=changes,
+        reason=reason,
+    )
+    return invoice
+
+
+def file_download(invoice: Invoice) -> FileResponse:
+    """The invoice's file, always as an attachment under its stored (sanitised) name, with the
+    content type of its kind and ``nosniff``, as review files are served. Raises
+    :class:`FileGone` when there is no file or it is no longer stored."""
+    if not invoice.file or not invoice.file.name:
+        raise FileGone(_("Invoice %(n)s was entered without a file.") % {"n": invoice.number})
+    try:
+        handle = invoice.file.storage.open(invoice.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise FileGone(
+            _("The file of invoice %(n)s is no longer stored.") % {"n": invoice.number}
+        ) from exc
+    name = posixpath.basename(invoice.file.name)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=download_type(name)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -32,6 +32,9 @@ class WorkspaceOut(Schema):
     er_denominator: ErDenominator
     tier_thresholds: dict[str, int]
     sla_policy: dict[str, int]
+    hub_days_after_close: int = Field(
+        description="How many days an ended collaboration's hub link keeps working."
+    )
 
 
 class SettingsPatch(Schema):
@@ -44,6 +47,7 @@ class SettingsPatch(Schema):
     er_denominator: str | None = None
     tier_thresholds: dict[str, Any] | None = None
     sla_policy: dict[str, Any] | None = None
+    hub_days_after_close: int | None = Field(None, description="From 1 to 3650 days.")
 
 
 class MemberOut(Schema):

@@ -153,6 +153,14 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
         choices=ErDenominator.choices,
         help_text=_("The default for new campaigns; every figure says which one it used."),
     )
+    hub_days_after_close = forms.IntegerField(
+        label=_("Hub links stay open after a collaboration ends (days)"),
+        required=False,
+        help_text=_(
+            "After a collaboration is closed, declined or cancelled, the creator's hub link keeps "
+            "working this many days, then shows a friendly “this collaboration has ended” page."
+        ),
+    )
 
     def __init__(self, data: Any = None, *, workspace: Workspace) -> None:
         initial = {
@@ -161,6 +169,7 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "time_zone": workspace.time_zone,
             "default_currency": workspace.default_currency,
             "er_denominator": workspace.er_denominator,
+            "hub_days_after_close": workspace.hub_days_after_close,
         }
         initial |= {f"tier_{k}": workspace.tier_thresholds.get(k) for k in TIER_KEYS}
         initial |= {
@@ -196,6 +205,8 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "tier_thresholds": {key: data[f"tier_{key}"] for key in TIER_KEYS},
             "sla_policy": {key: data[f"sla_{key}"] for key in DEFAULT_SLA_POLICY},
         }
+        if data.get("hub_days_after_close") is not None:  # left out: it stays as it is
+            values["hub_days_after_close"] = data["hub_days_after_close"]
         if data.get("time_zone"):  # left out: the time zone stays as it is
             values["time_zone"] = data["time_zone"]
         return values

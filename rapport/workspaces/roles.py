@@ -34,6 +34,7 @@ class Perm(models.TextChoices):
     )
     REVIEW = "review", _("Decide on submitted content, when named on the campaign")
     MANAGE_SEEDING = "manage_seeding", _("Keep the product list and ship products to creators")
+    MANAGE_INVOICES = "manage_invoices", _("Enter invoices and see invoice files")
 
 
 _GRANTS: dict[str, set[str]] = {
@@ -46,6 +47,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.MANAGE_CAMPAIGNS,
         Perm.REVIEW,
         Perm.MANAGE_SEEDING,
+        Perm.MANAGE_INVOICES,
     },
     Role.MANAGER: {
         Perm.VIEW,
@@ -57,7 +59,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.MANAGE_SEEDING,
     },
     Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES, Perm.REVIEW},
-    Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT},
+    Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_INVOICES},
     Role.OPS: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_SEEDING},
     Role.VIEWER: {Perm.VIEW},
 }

@@ -315,10 +315,13 @@ SETTINGS_FIELDS = (
     "er_denominator",
     "tier_thresholds",
     "sla_policy",
+    "hub_days_after_close",
 )
 TIER_KEYS = ("micro", "mid", "macro", "mega")
 # The most a service level may be set to, per unit (a year of days, a month of hours).
 SLA_MAXIMUM = {"days": 365, "hours": 720}
+# How long an ended collaboration's hub link may stay open: a day to ten years.
+HUB_DAYS_RANGE = (1, 3650)
 
 
 @functools.cache
@@ -565,6 +568,15 @@ def clean_workspace_settings(workspace: Workspace, values: dict[str, Any]) -> di
         if values["er_denominator"] not in ErDenominator.values:
             errors["er_denominator"] = _("Choose reach or impressions.")
         cleaned["er_denominator"] = values["er_denominator"]
+    if "hub_days_after_close" in values:
+        days = _whole_number(values["hub_days_after_close"])
+        least, most = HUB_DAYS_RANGE
+        if days is None or not least <= days <= most:
+            errors["hub_days_after_close"] = _(
+                "Give the number of days hub links stay open after a collaboration ends, as a "
+                "whole number from %(least)s to %(most)s."
+            ) % {"least": least, "most": most}
+        cleaned["hub_days_after_close"] = days
     for key, clean in (("tier_thresholds", _clean_thresholds), ("sla_policy", _clean_sla_policy)):
         if key in values:
             try:

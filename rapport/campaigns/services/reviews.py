@@ -198,11 +198,13 @@ def check_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
-def storage_name(workspace_id: int, original: str, max_length: int) -> str:
-    """Where an upload is stored: ``submissions/<workspace>/<random token>/<sanitised name>``, so
-    that workspaces are apart and no path can be guessed. The name is shortened (keeping its
+def storage_name(
+    workspace_id: int, original: str, max_length: int, *, area: str = "submissions"
+) -> str:
+    """Where an upload is stored: ``<area>/<workspace>/<random token>/<sanitised name>``, so that
+    workspaces are apart and no path can be guessed. The name is shortened (keeping its
     extension) to fit ``max_length``."""
-    folder = f"submissions/{workspace_id}/{secrets.token_urlsafe(16)}/"
+    folder = f"{area}/{workspace_id}/{secrets.token_urlsafe(16)}/"
     base = posixpath.basename((original or "").replace("\\", "/"))
     stem, ext = posixpath.splitext(base)
     try:

@@ -320,11 +320,13 @@ def _clean_tracking(carrier: str, tracking_number: str) -> dict[str, str]:
 
 @transaction.atomic
 def update_shipment(*, shipment: Shipment, actor: User | None, **values: Any) -> Shipment:
-    """Change the carrier, tracking number, expected delivery date, or (while a draft) the items.
+    """Change the carrier, tracking number, expected delivery date, or (while a draft) the items
+    or the address.
 
-    ``items`` is a list of :class:`ItemData` and replaces the shipment's items.
+    ``items`` is a list of :class:`ItemData` and replaces the shipment's items. The address is
+    audited without its value, like the creator's own.
     """
-    unknown = set(values) - {"carrier", "tracking_number", "expected_on", "items"}
+    unknown = set(values) - {"carrier", "tracking_number", "expected_on", "items", "address"}
     if unknown:
         raise TypeError(f"Unknown shipment fields: {sorted(unknown)}")
     shipment = _locked(shipment)
@@ -334,7 +336,17 @@ def update_shipment(*, shipment: Shipment, actor: User | None, **values: Any) ->
             values.get("carrier", shipment.carrier),
             values.get("tracking_number", shipment.tracking_number),
         )
+    if "address" in values:
+        values["address"] = str(values["address"] or "").strip()
+        if shipment.status != S.DRAFT:
+            raise ValidationError(
+                {"address": _("The address can only change before the label is created.")}
+            )
+        if not values["address"]:
+            raise ValidationError({"address": _("A shipment needs an address.")})
     changes = diff(shipment, values)
+    if "address" in changes:
+        changes["address"] = ("…", "…")
     if items is not None:
         if shipment.status != S.DRAFT:
             raise ValidationError(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from rapport.hub.context import request_hub
+from rapport.hub.context import Hub, request_hub
 from rapport.hub.decorators import hub_view
 from rapport.hub.views import (
     brief,
@@ -27,14 +27,18 @@ from rapport.hub.views import (
 PARTS = (terms, timeline, brief, handoff, deliverables, shipping, invoices, messages, faq, details)
 
 
-@hub_view
-def page(request: HttpRequest) -> HttpResponse:
-    """Everything the creator needs about this collaboration, on one page."""
-    hub = request_hub(request)
+def render_page(request: HttpRequest, hub: Hub, *, status: int = 200) -> HttpResponse:
+    """The whole page, each part adding its section's context."""
     context: dict[str, Any] = {"hub": hub}
     for part in PARTS:
         context |= part.section(request, hub)
-    return render(request, "hub/page.html", context)
+    return render(request, "hub/page.html", context, status=status)
+
+
+@hub_view
+def page(request: HttpRequest) -> HttpResponse:
+    """Everything the creator needs about this collaboration, on one page."""
+    return render_page(request, request_hub(request))
 
 
 urls: list[URLPattern] = [path("<str:token>/", page, name="page")]

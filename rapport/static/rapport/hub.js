@@ -39,31 +39,51 @@
     });
   });
 
-  // Uploads with a progress bar: <form data-upload-progress> holding a <progress hidden>.
-  // Without JavaScript the form posts normally.
+  // Uploads with a progress bar: <form data-upload-progress="#where-to-return"> holding a
+  // <progress hidden> and optionally a [data-upload-status] live region. Without JavaScript the
+  // form posts normally. The server answers like a normal form post: a redirect to the page (the
+  // request follows it), or the page again with the form's errors (422).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload-progress")) return;
     if (!window.FormData || !window.XMLHttpRequest) return;
-    var bar = form.querySelector("progress");
     event.preventDefault();
+    var bar = form.querySelector("progress");
+    var status = form.querySelector("[data-upload-status]");
+    var buttons = form.querySelectorAll("button[type=submit]");
+    var target = form.getAttribute("data-upload-progress");
+    var said = -1;
+    var say = function (text) { if (status) status.textContent = text; };
+    if (bar) { bar.hidden = false; bar.removeAttribute("value"); }  // indeterminate until sized
+    say(form.dataset.uploadStarting || "");
+    buttons.forEach(function (b) { b.setAttribute("aria-busy", "true"); b.disabled = true; });
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
     request.upload.addEventListener("progress", function (e) {
-      if (!bar || !e.lengthComputable) return;
-      bar.hidden = false;
-      bar.max = e.total;
-      bar.value = e.loaded;
+      if (!e.lengthComputable) return;
+      var percent = Math.floor((e.loaded / e.total) * 100);
+      if (bar) { bar.max = 100; bar.value = percent; }
+      // Announce every quarter, not every byte: a screen reader would never stop talking.
+      var quarter = Math.floor(percent / 25);
+      if (quarter !== said) { said = quarter; say(percent + "%"); }
     });
     request.addEventListener("load", function () {
-      // The server answers like a normal form post: a redirect to the page, or the page with errors.
+      var redirected = request.status < 300 && request.responseURL &&
+        request.responseURL.split("#")[0] !== new URL(form.action, location.href).href;
       document.open();
       document.write(request.responseText);
       document.close();
-      if (request.responseURL) history.replaceState(null, "", request.responseURL);
+      // After a redirect the page's address is the one redirected to; after refused input it
+      // stays the page's (the action's address only answers posts).
+      var base = redirected ? request.responseURL.split("#")[0] : location.href.split("#")[0];
+      var hash = target && target.charAt(0) === "#" ? target : "";
+      history.replaceState(null, "", base + hash);
+      var place = hash && document.querySelector(hash);
+      var invalid = place && place.querySelector("[aria-invalid=true]");
+      if (invalid) invalid.focus();
+      else if (place) place.scrollIntoView();
     });
     request.addEventListener("error", function () { form.submit(); });
-    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-busy", "true"); });
     request.send(new FormData(form));
   });
 })();

@@ -35,6 +35,7 @@ def test_get_the_workspace_and_its_settings(manager: Membership, api_client_for)
             "shipping_confirmation_hours": 24,
             "final_approval_buffer_business_days": 2,
         },
+        "hub_days_after_close": 90,
     }
 
 

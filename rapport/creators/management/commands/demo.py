@@ -10,6 +10,8 @@ from django.db import transaction
 
 from rapport.campaigns.demo import build_campaigns
 from rapport.creators.demo import DEMO_OWNER, DEMO_PASSWORD, TEAM, build_demo
+from rapport.hub.demo import build_hubs
+from rapport.hub.services.links import url_of
 from rapport.workspaces.models import User
 
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
                 user.email: user for user in User.objects.filter(email__in=[t[0] for t in TEAM])
             }
             build_campaigns(workspace, users)
+            showcase = build_hubs(workspace, users)
         count = workspace.creators.count()
         self.stdout.write(
             f"Demo workspace “{workspace.name}” is ready with {count} creators and "
@@ -36,3 +39,8 @@ class Command(BaseCommand):
             "  (teammates in every role: maya@, sam@, rita@, finn@, omar@, vic@demo.rapport.test, "
             "same password)"
         )
+        if showcase is not None:
+            self.stdout.write(
+                f"  Creator hub of {showcase.collaboration.creator.name} (what the creator sees, "
+                f"no sign-in):\n  {url_of(showcase)}"
+            )

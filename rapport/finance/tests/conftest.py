@@ -1,0 +1,3 @@
+from rapport.finance.tests.invoice_fixtures import collaboration, finance
+
+__all__ = ["collaboration", "finance"]
