@@ -175,6 +175,8 @@ MEDIA_URL = "/media/"
 
 # Uploads: imports may be large spreadsheets, but nothing unbounded.
 RAPPORT_MAX_UPLOAD_BYTES = int(os.environ.get("RAPPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Hub forms get a page of their own when their protection expired (rapport/hub/views/csrf.py).
+CSRF_FAILURE_VIEW = "rapport.hub.views.csrf.failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

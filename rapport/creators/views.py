@@ -86,6 +86,7 @@ from rapport.creators.services import (
 )
 from rapport.creators.services import add_note as add_note_service
 from rapport.creators.services import change_stage as change_stage_service
+from rapport.finance.models import Invoice
 from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import (
     request_membership,
@@ -101,6 +102,7 @@ from rapport.workspaces.services import mark_notifications_read
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
+CREATOR_INVOICES = 20  # the latest on the creator page; each collaboration page has them all
 # How the list's filters are named in an error message.
 FILTER_LABELS = {
     "stage": gettext_lazy("Stage"),
@@ -535,6 +537,12 @@ def _detail_response(
         else channel,
         "notes": Note.objects.filter(creator=creator).select_related("author")[:50],
         "collaborations": list(creator_collaborations(creator)),
+        # Everyone in the workspace sees invoices (finance.views); the latest across campaigns.
+        "invoices": list(
+            Invoice.objects.filter(workspace=creator.workspace, collaboration__creator=creator)
+            .select_related("collaboration__campaign")
+            .order_by("-received_at", "-id")[:CREATOR_INVOICES]
+        ),
         "events": _timeline(creator, kind),
         "kinds": [(key, label) for key, (label, _kinds) in TIMELINE_KINDS.items()],
         "kind": kind,

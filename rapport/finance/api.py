@@ -49,7 +49,10 @@ class InvoiceOut(Schema):
     entered_by: str | None = Field(description="E-mail of the member; null from the hub.")
     paid_on: dt.date | None
     payment_method: str
-    note: str = Field(description="The reason of a dispute.")
+    note: str = Field(
+        description="Notes for finance: a warning when the creator's payment details changed "
+        "shortly before, and the reason of a dispute."
+    )
     has_file: bool
     file_url: str | None = Field(
         description="GET it with a token that may manage invoices; null without a file."

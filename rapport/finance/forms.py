@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rapport.finance.models import InvoiceStatus
+from rapport.finance.services import amount_example
 
 ACCEPT = "application/pdf,image/*"
 
@@ -17,7 +19,10 @@ class InvoiceForm(forms.Form):
     received (``with_received_on``) and leave the file out (``require_file=False``).
 
     Nothing is required at the form's level: ``services.receive_invoice`` says what is missing
-    and why, in the same words everywhere (the browser still asks through ``required``)."""
+    and why, in the same words everywhere (the browser still asks through ``required``). The
+    amount stays text: the service reads it as its sender writes numbers
+    (``services.parse_amount``), so both forms and the API accept "1 850,00" from a French
+    speaker and "1,850.00" from an English one."""
 
     number = forms.CharField(
         label=_("Invoice number"),
@@ -27,7 +32,6 @@ class InvoiceForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount"),
         required=False,
-        help_text=_("As on the invoice, such as 1250.00"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     currency = forms.CharField(
@@ -63,6 +67,9 @@ class InvoiceForm(forms.Form):
             )
         if not with_received_on:
             del self.fields["received_on"]
+        self.fields["amount"].help_text = gettext("As on the invoice, such as %(example)s") % {
+            "example": amount_example()
+        }
 
 
 class InvoiceStatusForm(forms.Form):

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from babel import UnknownLocaleError
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Collaboration, Moment
@@ -38,9 +40,11 @@ from rapport.campaigns.services.reviews import (
     sniff,
     storage_name,
 )
+from rapport.creators.models import Creator
 from rapport.finance.models import Invoice, InvoiceSource, InvoiceStatus
+from rapport.hub.queries.terms import contact_of
 from rapport.workspaces.calendar import zone
-from rapport.workspaces.models import Membership, User, Workspace
+from rapport.workspaces.models import AuditEvent, Membership, User, Workspace
 from rapport.workspaces.roles import Role
 from rapport.workspaces.services import is_currency, notify
 
@@ -48,6 +52,11 @@ MAX_INVOICE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned page or a PDF, never a 
 INVOICE_KINDS: tuple[FileKind, ...] = (PDF, JPEG, PNG, WEBP, HEIF)
 NUMBER_LENGTH = 60
 FUTURE_SLACK = dt.timedelta(minutes=5)  # clocks differ a little between devices
+# The creator's fields that say where money goes; an invoice arriving within DETAILS_WATCH of a
+# change to one of them is flagged to finance (a leaked hub link could redirect a payment).
+PAYOUT_FIELDS = ("payout_method", "payout_email", "bank_account_name", "bank_account_number",
+                 "bank_code")  # fmt: skip
+DETAILS_WATCH = dt.timedelta(days=7)
 
 # Where an invoice may go from each status; paid is the end of the line.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -141,22 +150,83 @@ def _already_received(invoice: Invoice) -> str:
     }
 
 
-def _clean_amount(amount: Decimal | str | int | None) -> tuple[Decimal | None, str]:
-    """The amount as a Decimal, or (None, the reason it is refused)."""
+def _read_amount(text: str, language: str | None) -> Decimal:
+    """``text`` read as a number the way people type one: in ``language``'s convention first
+    ("1 850,00" in French), then "1,850.00", then "1.850,00" (the plain "1850.00" reads in the
+    second). Spaces and apostrophes only ever group thousands. Raises ValueError."""
+    compact = "".join(c for c in text if not c.isspace() and c not in "'\u2019")
+    if not compact or not all(c.isdigit() or c in ",." for c in compact.removeprefix("-")):
+        raise ValueError(text)
+    for locale in dict.fromkeys([translation.to_locale(language or "en"), "en", "de"]):
+        try:
+            return parse_decimal(compact, locale=locale, strict=True)
+        except (NumberFormatError, UnknownLocaleError, ValueError):
+            continue
+    raise ValueError(text)
+
+
+def amount_example(language: str | None = None) -> str:
+    """1850.00 written in ``language``'s convention (the active one by default), for messages
+    and help texts ("1,850.00", "1 850,00")."""
+    language = language or translation.get_language()
     try:
-        value = Decimal(str(amount).strip()) if amount not in (None, "") else None
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        return None, _("Give the amount as a number, such as 1250.00.")
+        return format_decimal(
+            Decimal("1850.00"), "#,##0.00", locale=translation.to_locale(language or "en")
+        )
+    except (UnknownLocaleError, ValueError):
+        return "1850.00"
+
+
+def check_amount(value: Decimal) -> Decimal:
+    """An invoice amount checked (more than zero, at most 2 decimal places, under ten billion)
+    and given its two decimals; raises ``ValidationError({"amount": reason})``."""
+    if not value.is_finite():
+        raise ValidationError({"amount": _("Give the amount as a number, such as 1250.00.")})
     if value <= 0:
-        return None, _("The amount must be more than zero.")
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        return None, _("The amount can have at most 2 decimal places.")
+        raise ValidationError({"amount": _("The amount can have at most 2 decimal places.")})
     if value >= Decimal("1e10"):
-        return None, _("This amount is too large.")
-    return value.quantize(Decimal("0.01")), ""
+        raise ValidationError({"amount": _("This amount is too large.")})
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_amount(text: str, *, language: str | None = None) -> Decimal:
+    """An amount as someone typed it, in ``language`` (the active one by default): "1,850.00",
+    "1850,00", "1 850,00" and "1.850,00" are all 1850.00. Digits with separators only (no
+    "1e3"), at most 2 decimal places (so an ambiguous "1.850" in French is refused rather than
+    guessed), then :func:`check_amount`. Raises ``ValidationError({"amount": reason})``."""
+    language = language or translation.get_language()
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {
+                "amount": _("Give the amount, such as %(example)s.")
+                % {"example": amount_example(language)}
+            }
+        )
+    try:
+        value = _read_amount(text, language)
+    except ValueError:
+        raise ValidationError(
+            {
+                "amount": _("Write the amount as a number, such as %(example)s.")
+                % {"example": amount_example(language)}
+            }
+        ) from None
+    return check_amount(value)
+
+
+def _clean_amount(amount: Decimal | str | int | None, language: str) -> tuple[Decimal | None, str]:
+    """The amount as a Decimal, or (None, the reason it is refused). Text is read by
+    :func:`parse_amount` in ``language``."""
+    try:
+        if isinstance(amount, Decimal | int):
+            return check_amount(Decimal(amount)), ""
+        return parse_amount(amount or "", language=language), ""
+    except ValidationError as exc:
+        return None, " ".join(exc.message_dict["amount"])
 
 
 def default_currency(collaboration: Collaboration) -> str:
@@ -199,14 +269,18 @@ def receive_invoice(
 ) -> Invoice:
     """Record an invoice (``actor`` None: the creator sent it on the hub).
 
-    From the hub, the terms must be agreed and the file is required; finance may enter one
-    without a file. The number is unique per collaboration (whatever its case); the amount is
-    positive with at most 2 decimal places; the currency, an ISO code, defaults to the agreed
-    terms'. The file is a PDF or an image judged from its content, at most 10 MB.
+    From the hub, the terms must be agreed, the currency must be the agreed one and the file is
+    required; finance may enter one without a file. The number is unique per collaboration
+    (whatever its case); the amount (text read by :func:`parse_amount` in the language of the
+    actor, or of the creator from the hub) is positive with at most 2 decimal places; the
+    currency, an ISO code, defaults to the agreed terms'. The file is a PDF or an image judged
+    from its content, at most 10 MB.
 
     The payment date is the local date of the payment clock's due time. Starts that clock, puts
     the invoice on the creator's and the campaign's timelines, and notifies the collaboration's
-    owner and the finance members (the actor excepted).
+    owner and the finance members (the actor excepted). When the creator's payment details
+    changed within 7 days before it arrived (or since), the invoice carries a note saying so,
+    repeated in the notification: finance checks them before paying.
     """
     from_hub = actor is None
     now = timezone.now()
@@ -217,7 +291,10 @@ def receive_invoice(
     number, problem = _clean_number(collaboration, number)
     if problem:
         errors["number"] = problem
-    value, problem = _clean_amount(amount)
+    # Read as the sender writes numbers, whatever language this runs in (a hub service runs in
+    # the team's): "1,850" is 1850 to an English speaker, 1.85 to a French one.
+    language = actor.language if actor is not None else collaboration.creator.message_language
+    value, problem = _clean_amount(amount, language)
     if problem:
         errors["amount"] = problem
     currency = (currency or "").strip().upper() or default_currency(collaboration)
@@ -225,6 +302,15 @@ def receive_invoice(
         errors["currency"] = _(
             "“%(code)s” is not a currency code; use the three letters, such as EUR or USD."
         ) % {"code": currency}
+    elif from_hub and collaboration.currency and currency != collaboration.currency:
+        contact = contact_of(collaboration)
+        errors["currency"] = _(
+            "Your agreement is in %(agreed)s: send the invoice in %(agreed)s, or write to "
+            "%(contact)s."
+        ) % {
+            "agreed": collaboration.currency,
+            "contact": (contact.display_name if contact else "") or collaboration.workspace.name,
+        }
     if received_at > now + FUTURE_SLACK:
         errors["received_at"] = _("An invoice cannot be received in the future.")
     kind: FileKind | None = None
@@ -281,6 +367,7 @@ def _create(
         due_on=payment_date(workspace, received_at),
         source=InvoiceSource.HUB if actor is None else InvoiceSource.TEAM,
         entered_by=actor,
+        note=details_warning(collaboration.creator, received_at),
     )
     if file and kind:
         _store(invoice, file, kind)
@@ -316,10 +403,40 @@ def _create(
     notify(
         workspace=workspace,
         recipients=list(dict.fromkeys(recipients)),
-        text=summary,
+        text=f"{summary}. {invoice.note}" if invoice.note else summary,
         url=invoice_url(invoice),
     )
     return invoice
+
+
+def payment_details_changed_at(creator: Creator, since: dt.datetime) -> dt.datetime | None:
+    """When the creator's payment details last changed since ``since`` (on the hub or by the
+    team), read from the audit log: ``update_creator`` records each change as a
+    ``creator.updated`` entry whose changes name the fields (without their values)."""
+    event = (
+        AuditEvent.objects.filter(
+            workspace_id=creator.workspace_id,
+            creator=creator,
+            kind="creator.updated",
+            created_at__gte=since,
+            changes__has_any_keys=list(PAYOUT_FIELDS),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return event.created_at if event is not None else None
+
+
+def details_warning(creator: Creator, received_at: dt.datetime) -> str:
+    """The note an invoice received at ``received_at`` carries when the creator's payment
+    details changed within 7 days before it (or since); empty otherwise."""
+    changed = payment_details_changed_at(creator, received_at - DETAILS_WATCH)
+    if changed is None:
+        return ""
+    day = timezone.localtime(changed, zone(creator.workspace.time_zone)).date()
+    return _("Payment details changed on %(date)s: check them before paying.") % {
+        "date": formats.date_format(day, "D j M Y")
+    }
 
 
 def allowed_statuses(status: str) -> tuple[str, ...]:
@@ -339,7 +456,7 @@ def set_invoice_status(
 ) -> Invoice:
     """Move an invoice along: received, approved, payment scheduled, paid; or disputed.
 
-    A dispute needs a ``reason`` (kept on the invoice as its note); paid needs ``paid_on`` (not
+    A dispute needs a ``reason`` (added to the invoice's note); paid needs ``paid_on`` (not
     before the invoice arrived, not in the future) and stops the payment clock. Recorded on the
     creator's and the campaign's timelines.
     """
@@ -388,7 +505,8 @@ def set_invoice_status(
             changes["payment_method"] = (invoice.payment_method, payment_method)
             invoice.payment_method = payment_method
     if reason:
-        invoice.note = reason
+        # Added to what the note already says (e.g. a warning about changed payment details).
+        invoice.note = "\n".join(part for part in (invoice.note, reason) if part)
     invoice.save()
     if status == InvoiceStatus.PAID:
         sla.stop_clock(

@@ -23,6 +23,9 @@ class Hub:
 
     link: HubLink
     token: str
+    #: A member of the workspace is looking (e.g. "Open as the creator"): the page is shown as
+    #: the creator sees it, but the visit is not theirs and its actions are not taken.
+    preview: bool = False
 
     @property
     def collaboration(self) -> Collaboration:

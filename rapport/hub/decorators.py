@@ -1,4 +1,5 @@
-"""``hub_view``: the one door into the creator hub."""
+"""``hub_view`` and ``hub_action``: how every hub page and form goes through the door
+(:mod:`rapport.hub.door`)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,19 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
-from django.utils import timezone, translation
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from rapport.hub import throttle
 from rapport.hub.context import Hub
-from rapport.hub.services.links import LinkState, note_opened, resolve, state_of
-from rapport.workspaces.services import acting_as
+from rapport.hub.door import Closed, Refused, as_creator, open_hub
 
 View = Callable[..., HttpResponseBase]
 
 
-def _private(response: HttpResponseBase) -> HttpResponseBase:
+def private(response: HttpResponseBase) -> HttpResponseBase:
     """Keep a hub page out of caches, search engines and other sites' Referer headers (the
     token is in its address)."""
     response["Cache-Control"] = "private, no-store"
@@ -31,13 +32,6 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _signed_in(request: HttpRequest) -> bool:
-    """Whether a Rapport member opened the page (e.g. "Open as the creator"): a creator has no
-    account, so such a visit is not the creator's and does not count as "last opened"."""
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
-
-
 def hub_view(view: View) -> View:
     """Resolve the URL's ``token`` to its collaboration, or answer with a friendly page (unknown,
     revoked, expired, or too many bad tries; only unknown tokens count towards the slow-down).
@@ -47,31 +41,41 @@ def hub_view(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        wait = throttle.retry_after(request)
-        if wait:
-            response: HttpResponseBase = render(
-                request, "hub/refused.html", {"wait": wait}, status=429
-            )
-            response["Retry-After"] = str(wait)
-            return _private(response)
-        link = resolve(token)
-        if link is None:
-            throttle.record_failure(request)
-            return _private(render(request, "hub/unknown.html", status=404))
-        creator = link.collaboration.creator
-        with translation.override(creator.message_language):
-            state = state_of(link)
-            if state != LinkState.ACTIVE:
-                return _private(
-                    render(request, f"hub/{state}.html", {"workspace": link.workspace}, status=410)
+        opened = open_hub(request, token)
+        if opened is None:
+            return private(render(request, "hub/unknown.html", status=404))
+        if isinstance(opened, Refused):
+            response = render(request, "hub/refused.html", {"wait": opened.wait}, status=429)
+            response["Retry-After"] = str(opened.wait)
+            return private(response)
+        if isinstance(opened, Closed):
+            creator = opened.link.collaboration.creator
+            with translation.override(creator.message_language):
+                page = f"hub/{opened.state}.html"
+                return private(
+                    render(request, page, {"workspace": opened.link.workspace}, status=410)
                 )
-            if not _signed_in(request):
-                note_opened(link)
-            hub = Hub(link=link, token=token)
-            request.hub = hub  # type: ignore[attr-defined]
-            request.LANGUAGE_CODE = creator.message_language
-            with timezone.override(hub.time_zone), acting_as(creator.name):
-                response = view(request, *args, **kwargs)
-        return _private(response)
+        with as_creator(request, opened):
+            return private(view(request, *args, **kwargs))
 
     return wrapped
+
+
+def hub_action(view: View) -> View:
+    """A hub action (a form's target): ``hub_view``, POST only. Any other method goes back to
+    the page, so an address left in the browser after a refused form still opens the hub. In a
+    team member's preview nothing is done."""
+
+    def act(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        hub: Hub = request.hub  # type: ignore[attr-defined]
+        if request.method != "POST":
+            return redirect(hub.url("page"))
+        if hub.preview:
+            messages.info(
+                request,
+                _("This is a preview of the creator's page: only the creator can act on it."),
+            )
+            return redirect(hub.url("page"))
+        return view(request, *args, **kwargs)
+
+    return hub_view(functools.wraps(view)(act))

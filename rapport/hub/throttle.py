@@ -10,11 +10,12 @@ client's failures in the last hour:
 - from ``REFUSE_AFTER`` (30) failures within an hour, the client is refused for an hour after
   the one that reached thirty.
 
-A try that comes too early is answered 429 without looking at the token (a valid token too) and
-is not counted. Failures are kept in Django's cache (shared by the workers of one machine) under
-an HMAC of the client's address, so neither the cache nor the log holds an address; counting is
-not atomic across processes, which a limit of this kind allows. The client's address is the one
-the sign-in limits use (``RAPPORT_TRUSTED_PROXY``, docs/operations/install.md).
+Only tokens that name no link are held back: a valid link always opens (so nobody trying addresses
+from the same network can lock a creator out); a bad token that comes too early is answered 429 and
+is not counted. Failures are kept in Django's cache (shared by the workers of one machine) under an
+HMAC of the client's address, so neither the cache nor the log holds an address; counting is not
+atomic across processes, which a limit of this kind allows. The client's address is the one the
+sign-in limits use (``RAPPORT_TRUSTED_PROXY``, docs/operations/install.md).
 """
 
 from __future__ import annotations

@@ -24,10 +24,11 @@ LOCKOUT_SECONDS = 15 * 60
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the first
-    ``X-Forwarded-For`` entry (``RAPPORT_TRUSTED_PROXY=1``; the proxy must set that header)."""
+    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy
+    (``RAPPORT_TRUSTED_PROXY=1``) the last ``X-Forwarded-For`` entry: the one the proxy added.
+    Entries before it come from the client, which can write anything there."""
     if settings.RAPPORT_TRUSTED_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
         if forwarded:
             return forwarded
     return str(request.META.get("REMOTE_ADDR", ""))

@@ -108,7 +108,7 @@ def test_the_page_shows_the_profile_channels_and_relationship(manager_client, cr
     assert '<h2 id="campaigns-title">Campaigns</h2>' in text
     assert "Not in any campaign yet." in text
     assert '<h2 id="money-title">Money</h2>' in text
-    assert "once payments are part of Rapport" in text
+    assert "No invoice yet. Invoices arrive from the creator's hub" in text
 
 
 @pytest.mark.parametrize(

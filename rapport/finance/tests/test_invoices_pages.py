@@ -4,6 +4,7 @@ its file (finance only), and the workspace's list by payment date."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -214,3 +215,37 @@ def test_the_invoice_page_shows_the_dates_and_who_entered_it(collaboration, fina
     assert "Entered by the team" in html
     assert "4 Feb 2026" in html
     assert "Change the status" in html
+
+
+def test_the_creator_page_lists_their_invoices_across_campaigns(
+    collaboration, workspace, member, client_for, django_assert_max_num_queries
+):
+    invoice_of(collaboration, "INV-1", received_at=utc(2026, 1, 20, 10))
+    other = CollaborationFactory.create(
+        campaign__workspace=workspace,
+        campaign__name="Autumn Edit",
+        creator=collaboration.creator,
+        committed_cost=900,
+        currency="USD",
+    )
+    invoice_of(other, "AUT-7", amount="900", currency="USD", received_at=utc(2026, 2, 1, 10))
+    client = client_for(member(Role.VIEWER))
+    creator_url = reverse("creators:detail", kwargs={"ws": "lumen", "pk": collaboration.creator_id})
+    with django_assert_max_num_queries(30):
+        html = client.get(creator_url).content.decode()
+    start = html.index('id="money"')
+    money = " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index("</section>", start)]).split())
+    assert "once payments are part of Rapport" not in money
+    assert "AUT-7 Autumn Edit 900.00 USD Received 16 Feb 2026" in money
+    assert "INV-1 Spring Glow 1500.00 EUR Received 4 Feb 2026" in money
+    assert money.index("AUT-7") < money.index("INV-1")  # the latest first
+    assert url("invoice", pk=Invoice.objects.get(number="AUT-7").pk) in html
+
+
+def test_a_creator_without_invoices_says_where_they_come_from(collaboration, finance, client_for):
+    html = (
+        client_for(finance)
+        .get(reverse("creators:detail", kwargs={"ws": "lumen", "pk": collaboration.creator_id}))
+        .content.decode()
+    )
+    assert "No invoice yet. Invoices arrive from the creator's hub" in html

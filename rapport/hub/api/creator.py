@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -29,19 +27,18 @@ from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
-from rapport.campaigns.models import ApprovalStage, CollabStage, Question
+from rapport.campaigns.models import CollabStage, Question
 from rapport.campaigns.queries.briefs import current_version
 from rapport.finance import queries as invoice_queries
 from rapport.finance import services as invoices
 from rapport.finance.models import Invoice, InvoiceStatus
-from rapport.hub import throttle
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.models import HubLink
+from rapport.hub.door import Closed, Refused, as_creator, open_hub
 from rapport.hub.queries import brief as brief_queries
 from rapport.hub.queries import terms as terms_queries
 from rapport.hub.queries.faq import faq_in_effect
 from rapport.hub.queries.handoff import product_facts, tracking_assets
-from rapport.hub.queries.messages import answer_days, conversation, first_name
+from rapport.hub.queries.messages import answer_days, conversation
 from rapport.hub.queries.timeline import milestones
 from rapport.hub.queries.work import (
     DeliverableRow,
@@ -54,75 +51,12 @@ from rapport.hub.queries.work import (
 )
 from rapport.hub.services import work
 from rapport.hub.services.brief import acknowledge_brief, note_visit
-from rapport.hub.services.links import LinkState, note_opened, resolve, state_of
+from rapport.hub.services.links import LinkState
 from rapport.hub.services.messages import send_message
 from rapport.hub.services.terms import choose_package
 from rapport.hub.services.timeline import confirm_time_zone
-from rapport.workspaces.services import acting_as
 
 HEADER = "X-Hub-Token"
-
-# ---------------------------------------------------------------------------------------------
-# The door: what every hub request goes through, page or API.
-# (Shared with ``hub_view`` in spirit; see the report: the lead may move these two functions to
-# rapport/hub/services/links.py and make hub_view call them.)
-
-
-@dataclass(frozen=True)
-class Refused:
-    """The client tried too many bad tokens: it must wait ``wait`` seconds."""
-
-    wait: int
-
-
-@dataclass(frozen=True)
-class Closed:
-    """The token is real but its link no longer opens: revoked, or expired after the end."""
-
-    state: LinkState
-    link: HubLink
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    """Whether a Rapport member (not the creator, who has no account) made the request."""
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
-
-
-def open_hub(request: HttpRequest, token: str) -> Hub | Refused | Closed | None:
-    """What ``token`` opens for this client, checked as ``hub_view`` checks a page's token: a
-    client still waiting after bad tokens is refused without the token being looked at; a token
-    naming no link (None) counts towards the slow-down; a revoked or expired link is closed; an
-    active one is remembered as "last opened" (unless a signed-in member is looking)."""
-    wait = throttle.retry_after(request)
-    if wait:
-        return Refused(wait)
-    link = resolve(token)
-    if link is None:
-        throttle.record_failure(request)
-        return None
-    state = state_of(link)
-    if state != LinkState.ACTIVE:
-        return Closed(state, link)
-    if not _signed_in(request):
-        note_opened(link)
-    return Hub(link=link, token=token)
-
-
-@contextmanager
-def as_creator(request: HttpRequest, hub: Hub) -> Iterator[None]:
-    """Run a hub request as its creator: their language, their time zone (else the workspace's),
-    and audit entries labelled with their name."""
-    creator = hub.creator
-    request.hub = hub  # type: ignore[attr-defined]
-    request.LANGUAGE_CODE = creator.message_language
-    with (
-        translation.override(creator.message_language),
-        timezone.override(hub.time_zone),
-        acting_as(creator.name),
-    ):
-        yield
-
 
 # ---------------------------------------------------------------------------------------------
 # Authentication
@@ -139,16 +73,17 @@ def _closed_detail(closed: Closed) -> str:
             "This link is no longer active: %(brand)s replaced or switched it off. Ask your "
             "contact for the new one."
         ) % {"brand": brand}
-    return _(
-        "This collaboration with %(brand)s has ended and its link has expired."
-    ) % {"brand": brand}
+    return _("This collaboration with %(brand)s has ended and its link has expired.") % {
+        "brand": brand
+    }
 
 
 def through_the_door(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Wrap each operation of this router (parsing, the handler and its error answers) so it
     runs only for a token that opens a hub, as the creator. Answers 401 for a missing or unknown
-    token, 410 for a revoked or expired link, 429 with ``Retry-After`` while the client must
-    wait; every answer is kept out of caches."""
+    token, 429 with ``Retry-After`` for an unknown one while the client must wait, 410 for a
+    revoked or expired link, and 403 for a change in a team member's preview; every answer is
+    kept out of caches."""
 
     @functools.wraps(run)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -177,6 +112,10 @@ def through_the_door(run: Callable[..., HttpResponseBase]) -> Callable[..., Http
         elif isinstance(opened, Closed):
             with translation.override(opened.link.collaboration.creator.message_language):
                 response = _answer(410, _closed_detail(opened))
+        elif opened.preview and request.method not in ("GET", "HEAD"):
+            response = _answer(
+                403, _("This is a preview of the creator's page: only the creator can act on it.")
+            )
         else:
             with as_creator(request, opened):
                 response = run(request, *args, **kwargs)
@@ -202,6 +141,7 @@ router.add_decorator(through_the_door, mode="view")
 
 ERRORS: dict[int, Any] = {
     401: ErrorOut,
+    403: ErrorOut,
     404: ErrorOut,
     410: ErrorOut,
     422: FieldErrorsOut,
@@ -217,14 +157,14 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment) if moment is not None else None
 
 
-class BonusOut(Schema):
+class HubBonusOut(Schema):
     metric: str = Field(description="What is measured, in plain words.")
     how: str = Field(description="How rungs combine (best rung, or cumulative).")
     rungs: list[str] = Field(description="Each rung in plain words, such as “+$250 if …”.")
     window: str = Field(description="Over how long it is measured; empty when not set.")
 
 
-class PackageOut(Schema):
+class HubPackageOut(Schema):
     """A package in plain words (the agreed one, or one on offer)."""
 
     position: int = Field(
@@ -235,30 +175,31 @@ class PackageOut(Schema):
     deliverables: str = Field(description="What the base fee covers.")
     fee: str = Field(description="The base fee, written with its currency.")
     add_ons: list[str] = Field(description="Usage rights, ads, exclusivity… each with its fee.")
-    seeding: list[str] = Field(description="Products sent, such as “2 × Serum”.")
+    seeding: list[str] = Field(
+        description="Products sent, such as “2 \N{MULTIPLICATION SIGN} Serum”."
+    )
     total: str = Field(description="Base fee plus add-ons, written with its currency.")
-    bonus: BonusOut | None = Field(description="The bonus ladder or commission, if any.")
+    bonus: HubBonusOut | None = Field(description="The bonus ladder or commission, if any.")
 
 
-class StandingOut(Schema):
+class HubStandingOut(Schema):
     measured: Decimal | None = Field(description="The bonus metric so far; null until measured.")
     earned: Decimal = Field(description="The bonus earned so far, in the terms' currency.")
     text: str = Field(description="Where the creator stands, in plain words.")
 
 
-class TermsOut(Schema):
+class HubTermsOut(Schema):
     """What was agreed, or what is on offer to choose from."""
 
-    agreed: PackageOut | None = Field(description="The agreed terms; null before a choice.")
-    amount: Decimal | None = Field(description="The agreed fee in total (null before).")
+    agreed: HubPackageOut | None = Field(description="The agreed terms; null before a choice.")
     currency: str = Field(description="The ISO currency of the agreed terms.")
-    standing: StandingOut | None = Field(description="Where the creator stands on the bonus.")
+    standing: HubStandingOut | None = Field(description="Where the creator stands on the bonus.")
     payment_days: int = Field(description="Paid within this many days of the invoice (Net N).")
     offer_round: int | None = Field(description="The round on offer, while one waits for a choice.")
-    packages: list[PackageOut] = Field(description="The packages on offer (empty once agreed).")
+    packages: list[HubPackageOut] = Field(description="The packages on offer (empty once agreed).")
 
 
-class BriefFieldOut(Schema):
+class HubBriefFieldOut(Schema):
     name: str = Field(description="The field's key, such as `brand_voice`.")
     label: str = Field(description="Its title, as the creator reads it.")
     text: str = Field(description="Its text (empty for a list).")
@@ -266,13 +207,13 @@ class BriefFieldOut(Schema):
     changed: bool = Field(description="Changed since the creator's last visit.")
 
 
-class BriefOut(Schema):
+class HubBriefOut(Schema):
     """The published brief as the creator reads it. Reading it here counts as a visit, as on
     the page: what changed since the previous visit is flagged until the next one."""
 
     version: int | None = Field(description="The current version; null until one is published.")
     published_at: dt.datetime | None
-    fields: list[BriefFieldOut]
+    fields: list[HubBriefFieldOut]
     changed_fields: list[str] = Field(
         description="The fields changed since the version seen before this visit."
     )
@@ -284,7 +225,7 @@ class BriefOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
-class MilestoneOut(Schema):
+class HubMilestoneOut(Schema):
     at: dt.datetime = Field(description="When (a whole day starts at midnight, creator's time).")
     whole_day: bool = Field(description="A date rather than a moment.")
     until: dt.datetime | None = Field(description="End of a posting window.")
@@ -292,28 +233,28 @@ class MilestoneOut(Schema):
     status: str = Field(description="coming, done or late.")
 
 
-class ProductOut(Schema):
+class HubProductOut(Schema):
     name: str
     variant: str
     quantity: int
     description: str
 
 
-class TrackingOut(Schema):
+class HubTrackingOut(Schema):
     kind: str = Field(description="link or code.")
     value: str
     label: str
     where: str = Field(description="Where it goes, in plain words.")
 
 
-class DecisionOut(Schema):
+class HubDecisionOut(Schema):
     verdict: str = Field(description="approved, approved_with_edits or changes_requested.")
     verdict_label: str
     note: str = Field(description="The reviewer's notes for the creator.")
     decided_at: dt.datetime
 
 
-class DraftOut(Schema):
+class HubDraftOut(Schema):
     stage: str = Field(description="concept, script, rough_cut or final.")
     version: int = Field(description="Numbered per stage: 1, 2…")
     submitted_at: dt.datetime
@@ -321,10 +262,10 @@ class DraftOut(Schema):
     link: str
     note: str
     replaced: bool = Field(description="A newer version replaced it before anyone decided.")
-    decision: DecisionOut | None
+    decision: HubDecisionOut | None
 
 
-class DeliverableOut(Schema):
+class HubDeliverableOut(Schema):
     position: int = Field(description="Deliverable 1, 2… in the order they were set.")
     title: str = Field(description="What it is: type and platform.")
     kind: str
@@ -346,16 +287,16 @@ class DeliverableOut(Schema):
     can_post: bool = Field(description="Approved: it may be marked live now.")
     live_url: str
     went_live_at: dt.datetime | None
-    drafts: list[DraftOut] = Field(description="By stage, newest version first.")
+    drafts: list[HubDraftOut] = Field(description="By stage, newest version first.")
 
 
-class ShipmentItemOut(Schema):
+class HubShipmentItemOut(Schema):
     name: str
     variant: str
     quantity: int
 
 
-class ShipmentOut(Schema):
+class HubShipmentOut(Schema):
     position: int = Field(description="Parcel 1, 2…, oldest first.")
     status: str = Field(description="draft, label_created, shipped, delivered or received.")
     status_label: str
@@ -366,11 +307,11 @@ class ShipmentOut(Schema):
     expected_on: dt.date | None
     received_at: dt.datetime | None = Field(description="When the creator confirmed it arrived.")
     address: str
-    items: list[ShipmentItemOut]
+    items: list[HubShipmentItemOut]
     can_confirm: bool = Field(description="On its way: the creator may confirm it arrived.")
 
 
-class InvoiceOut(Schema):
+class HubInvoiceOut(Schema):
     position: int = Field(description="Invoice 1, 2…, oldest first.")
     number: str
     amount: Decimal
@@ -383,7 +324,7 @@ class InvoiceOut(Schema):
     note: str = Field(description="Why it is disputed, when it is.")
 
 
-class MessageOut(Schema):
+class HubMessageOut(Schema):
     body: str
     is_clarification: bool = Field(description="About something in the brief.")
     sent_at: dt.datetime
@@ -392,14 +333,14 @@ class MessageOut(Schema):
     answered_by: str = Field(description="Who answered (their name).")
 
 
-class FaqEntryOut(Schema):
+class HubFaqEntryOut(Schema):
     topic: str
     topic_label: str
     question: str
     answer: str
 
 
-class DetailsOut(Schema):
+class HubDetailsOut(Schema):
     """The creator's own details: only they and the brand's finance and ops see them."""
 
     shipping_address: str
@@ -410,33 +351,33 @@ class DetailsOut(Schema):
     bank_code: str
 
 
-class ContactOut(Schema):
+class HubContactOut(Schema):
     name: str = Field(description="The creator's one contact at the brand; empty if none yet.")
     answers_within_business_days: int = Field(description="The first-response promise.")
 
 
-class MeOut(Schema):
+class HubMeOut(Schema):
     """The collaboration as the creator sees it on their hub page."""
 
     brand: str = Field(description="The workspace's name.")
     campaign: str
     creator: str = Field(description="The creator's name.")
-    contact: ContactOut
+    contact: HubContactOut
     stage: str = Field(description="The collaboration's stage, such as `briefed`.")
     stage_label: str
     time_zone: str = Field(description="Every time here is in this zone (the creator's).")
     time_zone_confirmed: bool = Field(description="The creator confirmed it (else the brand's).")
-    terms: TermsOut
-    brief: BriefOut
-    timeline: list[MilestoneOut] = Field(description="Dated milestones, soonest first.")
-    products: list[ProductOut] = Field(description="The products seeded to the creator.")
-    tracking: list[TrackingOut] = Field(description="Their tracking link and discount code.")
-    deliverables: list[DeliverableOut]
-    shipments: list[ShipmentOut]
-    invoices: list[InvoiceOut]
-    messages: list[MessageOut] = Field(description="Oldest first.")
-    faq: list[FaqEntryOut]
-    details: DetailsOut
+    terms: HubTermsOut
+    brief: HubBriefOut
+    timeline: list[HubMilestoneOut] = Field(description="Dated milestones, soonest first.")
+    products: list[HubProductOut] = Field(description="The products seeded to the creator.")
+    tracking: list[HubTrackingOut] = Field(description="Their tracking link and discount code.")
+    deliverables: list[HubDeliverableOut]
+    shipments: list[HubShipmentOut]
+    invoices: list[HubInvoiceOut]
+    messages: list[HubMessageOut] = Field(description="Oldest first.")
+    faq: list[HubFaqEntryOut]
+    details: HubDetailsOut
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,9 +390,10 @@ def _terms(hub: Hub) -> dict[str, Any]:
     offer = None if agreed else terms_queries.open_round(collaboration)
     return {
         "agreed": agreed,
-        "amount": collaboration.committed_cost,
         "currency": collaboration.currency,
-        "standing": terms_queries.bonus_standing(collaboration) if agreed and agreed.bonus else None,
+        "standing": terms_queries.bonus_standing(collaboration)
+        if agreed and agreed.bonus
+        else None,
         "payment_days": terms_queries.payment_days(hub.workspace),
         "offer_round": offer.number if offer else None,
         "packages": terms_queries.packages_on_offer(offer) if offer else [],
@@ -560,7 +502,7 @@ def _invoice(position: int, invoice: Invoice) -> dict[str, Any]:
         "amount": invoice.amount,
         "currency": invoice.currency,
         "status": invoice.status,
-        "status_label": InvoiceStatus(invoice.status).label,
+        "status_label": str(InvoiceStatus(invoice.status).label),
         "received_at": _local(invoice.received_at),
         "scheduled_for": invoice.due_on,
         "paid_on": invoice.paid_on,
@@ -605,7 +547,7 @@ def _me(hub: Hub) -> dict[str, Any]:
             "answers_within_business_days": answer_days(hub.workspace),
         },
         "stage": collaboration.stage,
-        "stage_label": CollabStage(collaboration.stage).label,
+        "stage_label": str(CollabStage(collaboration.stage).label),
         "time_zone": tz.key,
         "time_zone_confirmed": bool(hub.creator.time_zone),
         "terms": _terms(hub),
@@ -647,8 +589,8 @@ def _me(hub: Hub) -> dict[str, Any]:
     }
 
 
-@router.get("/hub/me", response={200: MeOut, **ERRORS}, summary="Your collaboration")
-def get_me(request: HttpRequest) -> dict[str, Any]:
+@router.get("/hub/me", response={200: HubMeOut, **ERRORS}, summary="Your collaboration")
+def hub_me(request: HttpRequest) -> dict[str, Any]:
     """Everything the creator's hub page shows: the terms or the packages on offer, the brief
     (this counts as a visit), the timeline, the deliverables with each draft and the reviewer's
     notes, the parcels, the invoices and when they are paid, the messages, the FAQ and the
@@ -660,21 +602,21 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
 # Acting: the same services as the page's forms
 
 
-class AcknowledgeIn(Schema):
+class HubAcknowledgeIn(Schema):
     version: int = Field(description="The brief version read (GET /hub/me `brief.version`).")
 
 
-class AcknowledgedOut(Schema):
+class HubAcknowledgedOut(Schema):
     version: int
     acknowledged_at: dt.datetime
 
 
 @router.post(
     "/hub/me/brief/acknowledge",
-    response={200: AcknowledgedOut, **ERRORS},
+    response={200: HubAcknowledgedOut, **ERRORS},
     summary="Confirm reading the brief",
 )
-def acknowledge(request: HttpRequest, payload: AcknowledgeIn) -> dict[str, Any]:
+def hub_acknowledge_brief(request: HttpRequest, payload: HubAcknowledgeIn) -> dict[str, Any]:
     """Confirm reading this version of the brief (recorded with its version; the contact is
     told). 422 when a newer version was published meanwhile: read it, then confirm again."""
     hub = request_hub(request)
@@ -684,20 +626,22 @@ def acknowledge(request: HttpRequest, payload: AcknowledgeIn) -> dict[str, Any]:
 
 @router.post(
     "/hub/me/packages/{int:position}/choose",
-    response={200: TermsOut, **ERRORS},
+    response={200: HubTermsOut, **ERRORS},
     summary="Choose a package on offer",
 )
-def choose(request: HttpRequest, position: int, round: int | None = None) -> dict[str, Any]:
+def hub_choose_package(
+    request: HttpRequest, position: int, offer_round: int | None = None
+) -> dict[str, Any]:
     """Accept package `position` of the round on offer: it becomes the agreed terms. Give
-    `round` (GET /hub/me `terms.offer_round`) to be refused (422) if the brand sent another
-    round since. 404 when there is no such package on offer."""
+    `offer_round` (GET /hub/me `terms.offer_round`) to be refused (422) if the brand sent
+    another round since. 404 when there is no such package on offer."""
     hub = request_hub(request)
     offer = terms_queries.open_round(hub.collaboration)
     if offer is None or not 1 <= position <= len(offer.packages.all()):
         raise HttpError(404, _("There is no package %(n)s on offer.") % {"n": position})
     choose_package(
         collaboration=hub.collaboration,
-        round_number=offer.number if round is None else round,
+        round_number=offer.number if offer_round is None else offer_round,
         position=position,
     )
     hub.collaboration.refresh_from_db()
@@ -706,10 +650,10 @@ def choose(request: HttpRequest, position: int, round: int | None = None) -> dic
 
 @router.post(
     "/hub/me/deliverables/{int:position}/submissions",
-    response={201: DeliverableOut, **ERRORS},
+    response={201: HubDeliverableOut, **ERRORS},
     summary="Send a draft for review",
 )
-def submit_draft(
+def hub_submit_draft(
     request: HttpRequest,
     position: int,
     stage: Form[str] = "",
@@ -735,7 +679,7 @@ def submit_draft(
     return Status(201, _deliverable(deliverable_at(hub.collaboration, position)))
 
 
-class LiveIn(Schema):
+class HubLiveIn(Schema):
     live_url: str = Field(description="The address of the post.")
     went_live_at: dt.datetime | None = Field(
         None, description="When it went live; without an offset, the creator's time. Now if null."
@@ -744,10 +688,10 @@ class LiveIn(Schema):
 
 @router.post(
     "/hub/me/deliverables/{int:position}/live",
-    response={200: DeliverableOut, **ERRORS},
+    response={200: HubDeliverableOut, **ERRORS},
     summary="Mark a deliverable posted",
 )
-def mark_live(request: HttpRequest, position: int, payload: LiveIn) -> dict[str, Any]:
+def hub_mark_live(request: HttpRequest, position: int, payload: HubLiveIn) -> dict[str, Any]:
     """Record where deliverable `position` went live (once its drafts are approved, or when it
     needs no approval); the contact is told."""
     hub = request_hub(request)
@@ -764,10 +708,10 @@ def mark_live(request: HttpRequest, position: int, payload: LiveIn) -> dict[str,
 
 @router.post(
     "/hub/me/shipments/{int:position}/received",
-    response={200: ShipmentOut, **ERRORS},
+    response={200: HubShipmentOut, **ERRORS},
     summary="Confirm a parcel arrived",
 )
-def confirm_arrival(request: HttpRequest, position: int) -> dict[str, Any]:
+def hub_confirm_arrival(request: HttpRequest, position: int) -> dict[str, Any]:
     """Confirm parcel `position` arrived (once it has left); the contact is told."""
     hub = request_hub(request)
     shipment = shipment_at(hub.collaboration, position)
@@ -775,8 +719,8 @@ def confirm_arrival(request: HttpRequest, position: int) -> dict[str, Any]:
     return _shipment(shipment_rows(hub.collaboration)[position - 1])
 
 
-@router.post("/hub/me/invoices", response={201: InvoiceOut, **ERRORS}, summary="Send an invoice")
-def send_invoice(
+@router.post("/hub/me/invoices", response={201: HubInvoiceOut, **ERRORS}, summary="Send an invoice")
+def hub_send_invoice(
     request: HttpRequest,
     number: Form[str] = "",
     amount: Form[str] = "",
@@ -800,7 +744,7 @@ def send_invoice(
     return Status(201, _invoice(mine.index(invoice) + 1, invoice))
 
 
-class DetailsIn(Schema):
+class HubDetailsIn(Schema):
     """All the details at once, as the page's form sends them."""
 
     shipping_address: str = Field("", description="As the carrier should print it.")
@@ -813,54 +757,55 @@ class DetailsIn(Schema):
     bank_code: str = Field("", description="BIC/SWIFT, routing or sort code.")
 
 
-class DetailsChangeOut(DetailsOut):
+class HubDetailsChangeOut(HubDetailsOut):
     changed: list[str] = Field(description="The fields this update changed (never their values).")
     readdressed: int = Field(description="Parcels not yet labelled that now go to the new address.")
 
 
 @router.put(
     "/hub/me/details",
-    response={200: DetailsChangeOut, **ERRORS},
+    response={200: HubDetailsChangeOut, **ERRORS},
     summary="Update your address and payment details",
 )
-def update_details(request: HttpRequest, payload: DetailsIn) -> dict[str, Any]:
+def hub_update_details(request: HttpRequest, payload: HubDetailsIn) -> dict[str, Any]:
     """Save the shipping address and payment details (PayPal needs an e-mail; a bank transfer
-    the holder and the number, an IBAN checked). Parcels not labelled yet follow a new address;
-    the contact is told what changed, never the values."""
+    the holder and the number, an IBAN checked). Parcels not labelled yet follow a new address.
+    The contact (and, for payment details, finance) is told what changed, never the values, and
+    the creator gets an e-mail saying so."""
     hub = request_hub(request)
     change = work.update_details(collaboration=hub.collaboration, **payload.model_dump())
     return _details(hub) | {"changed": sorted(change.fields), "readdressed": change.readdressed}
 
 
-class TimeZoneIn(Schema):
+class HubTimeZoneIn(Schema):
     time_zone: str = Field(description="An IANA name, such as Europe/Paris.")
 
 
-class TimeZoneOut(Schema):
+class HubTimeZoneOut(Schema):
     time_zone: str
 
 
 @router.put(
     "/hub/me/time-zone",
-    response={200: TimeZoneOut, **ERRORS},
+    response={200: HubTimeZoneOut, **ERRORS},
     summary="Confirm your time zone",
 )
-def set_time_zone(request: HttpRequest, payload: TimeZoneIn) -> dict[str, str]:
+def hub_set_time_zone(request: HttpRequest, payload: HubTimeZoneIn) -> dict[str, str]:
     """Store the creator's time zone: every time on the hub is then shown in it."""
     hub = request_hub(request)
     creator = confirm_time_zone(creator=hub.creator, time_zone=payload.time_zone)
     return {"time_zone": creator.time_zone}
 
 
-class MessageIn(Schema):
+class HubMessageIn(Schema):
     body: str = Field(description="Up to 5,000 characters.")
     is_clarification: bool = Field(False, description="About something in the brief.")
 
 
 @router.post(
-    "/hub/me/messages", response={201: MessageOut, **ERRORS}, summary="Message your contact"
+    "/hub/me/messages", response={201: HubMessageOut, **ERRORS}, summary="Message your contact"
 )
-def message(request: HttpRequest, payload: MessageIn) -> Status[dict[str, Any]]:
+def hub_send_message(request: HttpRequest, payload: HubMessageIn) -> Status[dict[str, Any]]:
     """Write to the creator's contact: it starts the first-response clock and lands on the
     timeline; the contact is told. The same message again within a minute is not sent twice."""
     hub = request_hub(request)
@@ -870,8 +815,3 @@ def message(request: HttpRequest, payload: MessageIn) -> Status[dict[str, Any]]:
         is_clarification=payload.is_clarification,
     )
     return Status(201, _message(question))
-
-
-# Who may not appear in an answer: checked by the tests, named here for the reader.
-__all__ = ["HEADER", "Closed", "Refused", "as_creator", "open_hub", "router"]
-__all__ += ["ApprovalStage"] if False else []

@@ -90,6 +90,10 @@ class DetailsForm(forms.Form):
         label=_("How you are paid"),
         required=False,
         choices=PayoutMethod.choices,
+        help_text=_(
+            "Choosing PayPal removes your bank details; choosing a bank transfer removes your "
+            "PayPal e-mail."
+        ),
         widget=forms.RadioSelect,
     )
     payout_email = forms.CharField(

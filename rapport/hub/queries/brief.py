@@ -88,3 +88,10 @@ def latest_acknowledgement(collaboration: Collaboration) -> BriefAcknowledgement
         .order_by("-version__number")
         .first()
     )
+
+
+def visit_state(collaboration: Collaboration) -> HubState:
+    """The creator's visit record as it stands, without recording a visit (an empty one before
+    their first)."""
+    found = HubState.objects.filter(collaboration=collaboration).first()
+    return found or HubState(workspace_id=collaboration.workspace_id, collaboration=collaboration)

@@ -10,15 +10,19 @@ acting through their link (``actor=None``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from rapport.campaigns.models import (
     ApprovalStage,
@@ -32,10 +36,24 @@ from rapport.campaigns.queries.deliverables import stage_progress
 from rapport.campaigns.services import deliverables, reviews, seeding
 from rapport.creators.models import PayoutMethod
 from rapport.creators.services import update_creator
+from rapport.finance.services import finance_members
+from rapport.hub.queries.terms import contact_of
 from rapport.hub.queries.work import POSTABLE, DeliverableStatus, deliverable_status
 from rapport.hub.services.team import for_the_team, tell_owner
+from rapport.workspaces.calendar import local_text
+from rapport.workspaces.services import notify
 
 ACCOUNT_NUMBER_LENGTH = (4, 34)  # a short domestic number up to the longest IBAN
+BANK_FIELDS = ("bank_account_name", "bank_account_number", "bank_code")
+# How the confirmation e-mail names each kind of detail that changed (never its value).
+DETAIL_NAMES = {
+    "shipping_address": gettext_lazy("your shipping address"),
+    "payout_method": gettext_lazy("how you are paid"),
+    "payout_email": gettext_lazy("your PayPal e-mail"),
+    "bank_account_name": gettext_lazy("the bank account holder"),
+    "bank_account_number": gettext_lazy("the bank account number"),
+    "bank_code": gettext_lazy("the bank code"),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,19 +215,25 @@ def clean_payment_details(
 
     PayPal needs a valid e-mail; a bank transfer needs the account holder and the account
     number. A number starting with two letters is an IBAN and must pass the mod-97 check; other
-    numbers are 4 to 34 letters and digits (spaces and dashes are dropped)."""
+    numbers are 4 to 34 letters and digits (spaces and dashes are dropped). Choosing one method
+    empties the other's fields (and they are not checked): finance never reads a stale IBAN
+    beside "paid by PayPal"."""
+    method = (payout_method or "").strip()
+    if method == PayoutMethod.PAYPAL:
+        bank_account_name = bank_account_number = bank_code = ""
+    elif method == PayoutMethod.BANK:
+        payout_email = ""
     values = {
         "shipping_address": "\n".join(
             line.strip() for line in (shipping_address or "").strip().splitlines()
         ),
-        "payout_method": (payout_method or "").strip(),
+        "payout_method": method,
         "payout_email": (payout_email or "").strip(),
         "bank_account_name": (bank_account_name or "").strip(),
         "bank_account_number": "".join((bank_account_number or "").split()).replace("-", ""),
         "bank_code": "".join((bank_code or "").split()).upper(),
     }
     errors: dict[str, str] = {}
-    method = values["payout_method"]
     if method and method not in PayoutMethod.values:
         errors["payout_method"] = _("Choose PayPal or a bank transfer.")
     if values["payout_email"]:
@@ -279,7 +303,9 @@ def update_details(
     """Save the creator's shipping address and payment details (``bank_account_number=None``
     keeps the number on file: the hub never shows it whole). Audited without the values by
     ``update_creator``. Shipments of this collaboration without a label yet follow a new address.
-    The owner is told what changed, never the values."""
+    The owner is told what changed, never the values. A change of payment details is also told
+    to the workspace's finance members and confirmed by e-mail to the creator's address on file
+    (a leaked hub link must not quietly redirect a payment)."""
     creator = collaboration.creator
     values = clean_payment_details(
         shipping_address=shipping_address,
@@ -308,7 +334,72 @@ def update_details(
     else:
         text = gettext_noop("%(creator)s updated their payment details")
     tell_owner(collaboration, lambda: _(text) % {"creator": creator.name})
+    if change.payment:
+        tell_finance(collaboration, lambda: _(text) % {"creator": creator.name})
+        confirm_to_creator(collaboration, change)
     return change
+
+
+def tell_finance(collaboration: Collaboration, compose: Callable[[], str]) -> None:
+    """Notify the workspace's finance members (the creator's contact excepted: ``tell_owner``
+    told them), each in their own language; the link is the collaboration page."""
+    contact = contact_of(collaboration)
+    url = reverse(
+        "campaigns:collaboration",
+        kwargs={"ws": collaboration.workspace.slug, "pk": collaboration.pk},
+    )
+    for member in finance_members(collaboration.workspace):
+        if member == contact or not member.is_active:
+            continue
+        with translation.override(member.language or None):
+            text = compose()
+        notify(workspace=collaboration.workspace, recipients=[member], text=text, url=url)
+
+
+def confirm_to_creator(collaboration: Collaboration, change: DetailsChange) -> None:
+    """E-mail the creator, at their address on file and in their language, which of their
+    details just changed on their page (never the values), asking them to write back if it was
+    not them. Replies go to their contact. Nothing is sent without an address."""
+    creator = collaboration.creator
+    if not creator.primary_email:
+        return
+    contact = contact_of(collaboration)
+    brand = collaboration.workspace.name
+    language = creator.message_language
+    with translation.override(language):
+        what = ", ".join(str(DETAIL_NAMES[name]) for name in DETAIL_NAMES if name in change.fields)
+        subject = _("Your payment details for %(brand)s were changed") % {"brand": brand}
+        body = "\n\n".join(
+            [
+                _("Hi %(name)s,") % {"name": creator.name},
+                _(
+                    "On %(when)s, these details were changed on your page for %(campaign)s "
+                    "with %(brand)s: %(what)s."
+                )
+                % {
+                    "when": local_text(
+                        timezone.now(), creator.time_zone or collaboration.workspace.time_zone
+                    ),
+                    "campaign": collaboration.campaign.name,
+                    "brand": brand,
+                    "what": what,
+                },
+                _("If it was you, there is nothing to do."),
+                _(
+                    "If it was not you, reply to this e-mail or write to %(contact)s straight "
+                    "away, before any payment is made: someone may have your page's link."
+                )
+                % {"contact": (contact.display_name if contact else "") or brand},
+            ]
+        )
+    EmailMessage(
+        subject=subject,
+        body=body + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[creator.primary_email],
+        reply_to=[contact.email] if contact is not None and contact.email else None,
+        headers={"Content-Language": language},
+    ).send()
 
 
 def _readdress_unlabelled(collaboration: Collaboration, address: str) -> int:

@@ -200,7 +200,8 @@ def test_a_position_that_does_not_exist_is_a_404(setting) -> None:
     reel(setting)
     assert send(setting, 2, stage="concept", link="https://x.test/a").status_code == 404
     assert send(setting, 0, stage="concept", link="https://x.test/a").status_code == 404
-    assert Client().get(setting.url("deliverables/1/draft/")).status_code == 405
+    # A form's address opened directly (e.g. reloaded after a refusal) goes back to the page.
+    assert Client().get(setting.url("deliverables/1/draft/")).status_code == 302
 
 
 def test_another_collaborations_link_cannot_reach_these_deliverables(workspace, setting) -> None:

@@ -4,15 +4,25 @@ values, the owner told, and a parcel without a label sent to the new address."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 
 from rapport.campaigns.models import ShipmentStatus
 from rapport.campaigns.services import seeding
+from rapport.creators.services import refresh_derived
 from rapport.hub.services.work import is_valid_iban
 from rapport.hub.tests.work_fixtures import Setting, collaboration_setting, visible_text
-from rapport.testing.factories import ProductFactory
+from rapport.testing.factories import (
+    CreatorEmailFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+)
 from rapport.workspaces.models import AuditEvent, Notification
+from rapport.workspaces.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +183,102 @@ def test_a_new_address_moves_a_parcel_without_a_label_but_not_one_labelled(setti
     assert "quai" not in str(event.changes) + event.summary
 
 
+def test_choosing_paypal_empties_the_bank_details(setting) -> None:
+    client = Client()
+    answer = client.post(
+        setting.url("details/"),
+        details(payout_method="paypal", payout_email="mia@example.com", bank_account_number=""),
+    )
+    assert answer.status_code == 302
+    creator = setting.collaboration.creator
+    creator.refresh_from_db()
+    assert (creator.payout_method, creator.payout_email) == ("paypal", "mia@example.com")
+    assert (creator.bank_account_name, creator.bank_account_number, creator.bank_code) == (
+        "",
+        "",
+        "",
+    )
+    text = visible_text(client.get(answer["Location"]).content.decode())
+    assert "Paid by PayPal · mia@example.com" in text
+    assert "0189" not in text and "AGRIFRPP" not in text
+
+
+def test_a_bad_iban_left_in_the_bank_fields_does_not_block_a_switch_to_paypal(setting) -> None:
+    answer = Client().post(
+        setting.url("details/"),
+        details(payout_method="paypal", payout_email="mia@example.com", bank_account_number="DE1"),
+    )
+    assert answer.status_code == 302
+    setting.collaboration.creator.refresh_from_db()
+    assert setting.collaboration.creator.bank_account_number == ""
+
+
+def test_choosing_a_bank_transfer_empties_the_paypal_email(workspace) -> None:
+    setting = collaboration_setting(workspace, payout_method="paypal", payout_email="mia@pp.test")
+    answer = Client().post(setting.url("details/"), details(payout_email="mia@pp.test"))
+    assert answer.status_code == 302
+    creator = setting.collaboration.creator
+    creator.refresh_from_db()
+    assert (creator.payout_method, creator.payout_email) == ("bank", "")
+    assert creator.bank_account_number == "DE89370400440532013000"
+
+
+def test_new_payment_details_are_told_to_finance_and_confirmed_to_the_creator(setting) -> None:
+    creator = setting.collaboration.creator
+    CreatorEmailFactory.create(creator=creator, email="mia@laurent.test")
+    finance = [
+        MembershipFactory.create(
+            workspace=creator.workspace, role=Role.FINANCE, user=UserFactory.create(name=name)
+        ).user
+        for name in ("Fatou Finance", "Felix Finance")
+    ]
+    answer = Client().post(
+        setting.url("details/"), details(shipping_address=creator.shipping_address)
+    )
+    assert answer.status_code == 302
+
+    for person in [setting.owner, *finance]:
+        note = Notification.objects.get(recipient=person)
+        assert note.text == "Mia Laurent updated their payment details"
+        assert note.url == f"/w/lumen/campaigns/collaborations/{setting.collaboration.pk}/"
+    assert not Notification.objects.filter(recipient=setting.reviewer).exists()
+
+    [message] = mail.outbox
+    assert message.to == ["mia@laurent.test"]
+    assert message.reply_to == [setting.owner.email]
+    assert message.extra_headers["Content-Language"] == "en"
+    assert message.subject == "Your payment details for Lumen Skincare were changed"
+    body = " ".join(message.body.split())
+    assert "these details were changed on your page for Spring Glow with Lumen Skincare: " in body
+    assert "the bank account number, the bank code." in body
+    assert re.match(r"Hi Mia Laurent, On \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d CES?T, ", body)
+    assert "If it was not you, reply to this e-mail or write to Olivia Owner straight away" in body
+    for secret in ("DE89", "3000", "COBADEFFXXX", "FR76", "0189", "AGRIFRPP"):
+        assert secret not in message.body + message.subject
+
+
+def test_a_finance_contact_is_told_once(workspace) -> None:
+    setting = collaboration_setting(workspace, payout_method="bank", bank_account_name="Mia")
+    setting.owner.memberships.update(role=Role.FINANCE)
+    Client().post(setting.url("details/"), details())
+    assert Notification.objects.filter(recipient=setting.owner).count() == 1
+
+
+def test_no_confirmation_without_an_email_or_for_an_address_only(setting) -> None:
+    client = Client()
+    client.post(setting.url("details/"), details(bank_account_number=""))
+    assert Notification.objects.filter(recipient=setting.owner).exists()
+    assert mail.outbox == []  # payment details changed, but no address on file to write to
+
+    CreatorEmailFactory.create(creator=setting.collaboration.creator)
+    client.post(
+        setting.url("details/"),
+        details(shipping_address="Mia\n1 rue Neuve\nLyon", bank_account_number=""),
+    )
+    assert AuditEvent.objects.filter(kind="creator.updated").count() == 2
+    assert mail.outbox == []  # only the address changed
+
+
 @pytest.mark.parametrize(
     ("number", "valid"),
     [
@@ -186,3 +292,13 @@ def test_a_new_address_moves_a_parcel_without_a_label_but_not_one_labelled(setti
 )
 def test_the_iban_check(number, valid) -> None:
     assert is_valid_iban(number) is valid
+
+
+def test_the_form_says_what_a_switch_removes_and_that_changes_are_confirmed(setting) -> None:
+    text = visible_text(Client().get(setting.path).content.decode())
+    assert "Choosing PayPal removes your bank details" in text
+    assert "we e-mail you to confirm it was you" not in text  # no address to write to
+    CreatorEmailFactory.create(creator=setting.collaboration.creator)
+    refresh_derived(setting.collaboration.creator)
+    text = visible_text(Client().get(setting.path).content.decode())
+    assert "When your payment details change, we e-mail you to confirm it was you." in text

@@ -30,19 +30,17 @@ def handoff(path):
     return html[start : html.index("</section>", start)]
 
 
-def test_the_handoff_shows_the_disclosure_to_copy_and_the_brief_essentials(db, hub_path):
+def test_the_handoff_shows_the_disclosure_to_copy_and_points_to_the_brief(db, hub_path):
     collaboration = CollaborationFactory.create()
     publish(collaboration)
     section = handoff(hub_path(collaboration))
-    box = 'id="handoff-disclosure" readonly rows="2" aria-labelledby="handoff-disclosure-title">'
+    box = 'id="handoff-disclosure" readonly rows="3" aria-labelledby="handoff-disclosure-title">'
     assert box + DISCLOSURE in section
     assert 'data-copy="#handoff-disclosure"' in section
-    assert "Fragrance-free" in section
-    assert "Show your morning routine" in section
-    assert "Promise medical results" in section
-    assert "Use your link in every story." in section
-    # The full brief (its non-negotiables) is the brief section's, not the handoff's.
-    assert "Film in daylight" not in section
+    assert 'href="#brief"' in section
+    # Talking points, do's and don'ts are in the brief section just above, not repeated here.
+    for said_in_the_brief in ("Fragrance-free", "Show your morning routine", "Film in daylight"):
+        assert said_in_the_brief not in section
 
 
 def test_a_draft_brief_is_not_handed_off(db, hub_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -68,7 +69,7 @@ def test_the_creator_sends_a_pdf_and_sees_it_received_with_its_payment_date(
     assert f"Received on {day(today)}, payment scheduled for {day(today + dt.timedelta(15))}" in (
         shown
     )
-    assert "Invoice INV-001 1500.00 EUR" in shown
+    assert "Invoice INV-001 €1,500" in shown
     assert "We pay within 15 days of receiving your invoice." in shown
 
     invoice = Invoice.objects.get()
@@ -215,3 +216,54 @@ def test_the_section_costs_the_same_few_queries_however_many_invoices(
         context = section_module.section(None, hub)  # type: ignore[arg-type]
     assert [item["position"] for item in context["invoices_items"]] == [1, 2, 3, 4, 5]
     assert context["invoices_items"][0]["invoice"].status == InvoiceStatus.RECEIVED
+
+
+def test_an_invoice_in_another_currency_than_agreed_is_refused(collaboration, hub_path):
+    answer = upload(hub_path(collaboration), currency="USD")
+    assert answer.status_code == 422
+    assert "Your agreement is in EUR: send the invoice in EUR, or write to Maya Moreau." in text_of(
+        part(answer.content.decode())
+    )
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["1 850,00", "1.850,00", "1850,00", "1\u202f850,00", "1850"])
+def test_a_french_creator_types_the_amount_the_french_way(collaboration, hub_path, typed):
+    collaboration.creator.languages = ["fr"]
+    collaboration.creator.save()
+    answer = upload(hub_path(collaboration), amount=typed)
+    assert answer.status_code == 302
+    assert Invoice.objects.get().amount == Decimal("1850.00")
+    shown = text_of(part(Client().get(hub_path(collaboration)).content.decode()))
+    assert "INV-001 1 850 €" in shown  # the hub's money filter, in French
+
+
+@pytest.mark.parametrize("typed", ["1,850.00", "1850.00", "1850,00"])
+def test_an_english_creator_types_the_amount_either_way(collaboration, hub_path, typed):
+    answer = upload(hub_path(collaboration), amount=typed)
+    assert answer.status_code == 302
+    assert Invoice.objects.get().amount == Decimal("1850.00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e3", "Write the amount as a number, such as 1,850.00."),
+        ("1850.005", "The amount can have at most 2 decimal places."),
+        ("12,50 EUR", "Write the amount as a number, such as 1,850.00."),
+    ],
+)
+def test_an_amount_that_cannot_be_read_is_refused_clearly(collaboration, hub_path, typed, message):
+    answer = upload(hub_path(collaboration), amount=typed)
+    assert answer.status_code == 422
+    section = part(answer.content.decode())
+    assert message in text_of(section)
+    assert f'value="{typed}"' in section
+    assert not Invoice.objects.exists()
+
+
+def test_the_amount_help_shows_the_creators_own_way_of_writing_it(collaboration, hub_path):
+    collaboration.creator.languages = ["fr"]
+    collaboration.creator.save()
+    shown = text_of(part(Client().get(hub_path(collaboration)).content.decode()))
+    assert "1 850,00" in shown

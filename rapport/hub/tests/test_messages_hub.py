@@ -162,7 +162,9 @@ def test_with_no_one_named_the_team_answers(db, hub_path):
 
 
 def test_a_get_on_the_send_address_changes_nothing(collaboration, hub_path):
-    assert Client().get(hub_path(collaboration) + "messages/").status_code == 405
+    path = hub_path(collaboration)
+    answer = Client().get(path + "messages/")
+    assert (answer.status_code, answer["Location"]) == (302, path)
     assert not Question.objects.exists()
 
 

@@ -4,11 +4,13 @@ meantime is refused with a clear message."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from rapport.campaigns.models import CollabStage, OfferStatus
 from rapport.campaigns.services import offers
@@ -53,6 +55,23 @@ def test_the_packages_are_shown_side_by_side_without_ids(
     assert choose_url(path, 1, 2) in html
     for package in two_packages.packages.all():
         assert f"/{package.pk}/" not in html.replace(path, "")
+
+
+def test_choosing_asks_first_and_says_what_is_agreed(collaboration, two_packages, hub_path) -> None:
+    path = hub_path(collaboration)
+    html = Client().get(path).content.decode()
+    # The form sits inside a closed <details>: its summary is the first tap, the button the second.
+    second = html.index('<details class="hub-choose">', html.index("Usage-light"))
+    block = html[second : html.index("</details>", second)]
+    assert '<summary role="button">Choose this package</summary>' in block
+    assert f'action="{choose_url(path, 1, 2)}"' in block
+    text = " ".join(re.sub(r"<[^>]+>", " ", block).split())
+    assert "You agree to these terms: You make One video and two story frames." in text
+    assert "Your fee: $1,500." in text
+    assert "Extra: Usage rights:" in text and "$150 more." in text
+    assert "In all: $1,650." in text
+    assert "This is final: these become your terms, and Maya Moreau will be told." in text
+    assert "Yes, I choose this package" in text
 
 
 def test_choosing_a_package_makes_it_the_terms(collaboration, two_packages, hub_path) -> None:
@@ -116,4 +135,34 @@ def test_a_package_that_is_not_in_the_round_is_refused(
 
 
 def test_choosing_needs_a_post(collaboration, two_packages, hub_path) -> None:
-    assert Client().get(choose_url(hub_path(collaboration), 1, 1)).status_code == 405
+    answer = Client().get(choose_url(hub_path(collaboration), 1, 1))
+    assert (answer.status_code, answer["Location"]) == (302, hub_path(collaboration))
+    collaboration.refresh_from_db()
+    assert collaboration.committed_cost is None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_choice_takes_two_taps(
+    page, live_server, collaboration, manager, hub_path
+) -> None:
+    sent_round(collaboration, manager.user, launch_package())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{hub_path(collaboration)}#terms")
+
+    terms = page.locator("#terms")
+    confirm = terms.get_by_role("button", name="Yes, I choose this package")
+    expect(confirm).to_be_hidden()
+    terms.get_by_text("Choose this package", exact=True).click()
+    expect(terms.get_by_text("In all: $1,800.")).to_be_visible()
+    expect(terms.get_by_text("This is final: these become your terms")).to_be_visible()
+    collaboration.refresh_from_db()
+    assert collaboration.terms == {}  # opening the confirmation chose nothing
+
+    confirm.click()
+
+    expect(page.get_by_role("status")).to_contain_text("your choice is recorded")
+    expect(terms.get_by_role("heading", name="What we agreed")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    collaboration.refresh_from_db()
+    assert collaboration.terms["label"] == "Launch package"

@@ -11,21 +11,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.campaigns.queries.briefs import current_version
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.queries import brief as queries
 from rapport.hub.services.brief import acknowledge_brief, note_visit
 
 
 def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     """The context of templates/hub/sections/brief.html (keys start with ``brief_``). Viewing
-    the page counts as a visit (see :func:`note_visit`)."""
+    the page counts as a visit (see :func:`note_visit`), unless a team member is previewing it."""
     collaboration = hub.collaboration
     version = current_version(hub.campaign)
-    state = note_visit(hub, timezone.now(), current=version)
+    state = (
+        queries.visit_state(collaboration)
+        if hub.preview
+        else note_visit(hub, timezone.now(), current=version)
+    )
     if version is None:
         return {"brief_version": None, "brief_note": collaboration.note}
     changes = queries.changes_for(collaboration, state, version)
@@ -41,8 +44,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def acknowledge(request: HttpRequest, version_number: int) -> HttpResponse:
     """The creator confirms reading version ``version_number`` of the brief."""
     hub = request_hub(request)

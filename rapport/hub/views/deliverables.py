@@ -11,11 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.campaigns.models import ApprovalStage
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.forms.work import DraftForm, PostedForm, upload_limit_mb
 from rapport.hub.queries.work import DeliverableStatus, deliverable_at, deliverable_rows
 from rapport.hub.services import work
@@ -52,8 +51,7 @@ def _back(hub: Hub, position: int) -> HttpResponse:
     return redirect(hub.url("page") + f"#deliverable-{position}")
 
 
-@hub_view
-@require_POST
+@hub_action
 def submit(request: HttpRequest, position: int) -> HttpResponse:
     """Send a draft (a file or a link) of deliverable ``position`` for review."""
     hub = request_hub(request)
@@ -87,11 +85,10 @@ def submit(request: HttpRequest, position: int) -> HttpResponse:
                 },
             )
             return _back(hub, position)
-    return page_with_errors(request, hub, {f"draft{position}": form})
+    return page_with_errors(request, hub, {f"draft{position}": form}, section="deliverables")
 
 
-@hub_view
-@require_POST
+@hub_action
 def posted(request: HttpRequest, position: int) -> HttpResponse:
     """Mark deliverable ``position`` posted, with the address of the live post."""
     hub = request_hub(request)
@@ -114,7 +111,7 @@ def posted(request: HttpRequest, position: int) -> HttpResponse:
                 _("Deliverable %(n)s is marked live. Thank you!") % {"n": position},
             )
             return _back(hub, position)
-    return page_with_errors(request, hub, {f"posted{position}": form})
+    return page_with_errors(request, hub, {f"posted{position}": form}, section="deliverables")
 
 
 urls: list[URLPattern] = [

@@ -11,11 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.creators.models import Creator
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.forms.work import DetailsForm
 from rapport.hub.queries.work import masked_account
 from rapport.hub.services import work
@@ -49,8 +48,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def update(request: HttpRequest) -> HttpResponse:
     """Save the creator's shipping address and payment details."""
     hub = request_hub(request)
@@ -80,7 +78,7 @@ def update(request: HttpRequest) -> HttpResponse:
                 text += " " + _("Your parcel that has not left yet will go to your new address.")
             messages.success(request, text)
             return redirect(hub.url("page") + "#details")
-    return page_with_errors(request, hub, {KEY: form})
+    return page_with_errors(request, hub, {KEY: form}, section="details")
 
 
 urls: list[URLPattern] = [path("<str:token>/details/", update, name="details_update")]

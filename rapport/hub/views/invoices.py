@@ -11,12 +11,11 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.finance import queries, services
 from rapport.finance.forms import InvoiceForm
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.queries.terms import contact_of
 from rapport.hub.services.team import for_the_team
 from rapport.hub.views.rerender import bound_form, page_with_errors
@@ -54,8 +53,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@require_POST
-@hub_view
+@hub_action
 def upload(request: HttpRequest) -> HttpResponseBase:
     """The creator sends an invoice: it is received, the payment date is set, and the team is
     told. Errors show the page again with what was typed (the file must be chosen again)."""
@@ -84,7 +82,7 @@ def upload(request: HttpRequest) -> HttpResponseBase:
                 },
             )
             return redirect(hub.url("page") + "#invoices")
-    return page_with_errors(request, hub, {PREFIX: form})
+    return page_with_errors(request, hub, {PREFIX: form}, section="invoices")
 
 
 urls: list[URLPattern] = [

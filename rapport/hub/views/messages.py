@@ -12,10 +12,9 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.forms.messages import MessageForm
 from rapport.hub.queries.messages import answer_days, conversation, first_name
 from rapport.hub.queries.terms import contact_of
@@ -51,8 +50,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def send(request: HttpRequest) -> HttpResponseBase:
     """Send the creator's message to their contact."""
     hub = request_hub(request)
@@ -73,7 +71,7 @@ def send(request: HttpRequest) -> HttpResponseBase:
                 _("Message sent. %(expectation)s") % {"expectation": _expectation(hub, contact)},
             )
             return redirect(hub.url("page") + "#messages")
-    return page_with_errors(request, hub, {"messages": form})
+    return page_with_errors(request, hub, {"messages": form}, section="messages")
 
 
 urls: list[URLPattern] = [path("<str:token>/messages/", send, name="messages_send")]

@@ -27,9 +27,12 @@ from rapport.hub.views import (
 PARTS = (terms, timeline, brief, handoff, deliverables, shipping, invoices, messages, faq, details)
 
 
-def render_page(request: HttpRequest, hub: Hub, *, status: int = 200) -> HttpResponse:
-    """The whole page, each part adding its section's context."""
-    context: dict[str, Any] = {"hub": hub}
+def render_page(
+    request: HttpRequest, hub: Hub, *, status: int = 200, refused: str = ""
+) -> HttpResponse:
+    """The whole page, each part adding its section's context; ``refused`` is the id of the
+    section whose action was just refused."""
+    context: dict[str, Any] = {"hub": hub, "hub_refused": refused}
     for part in PARTS:
         context |= part.section(request, hub)
     return render(request, "hub/page.html", context, status=status)

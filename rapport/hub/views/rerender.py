@@ -25,10 +25,13 @@ def bound_form(request: HttpRequest, key: str) -> Any:
     return getattr(request, ATTRIBUTE, {}).get(key)
 
 
-def page_with_errors(request: HttpRequest, hub: Hub, bound: dict[str, forms.Form]) -> HttpResponse:
+def page_with_errors(
+    request: HttpRequest, hub: Hub, bound: dict[str, forms.Form], *, section: str
+) -> HttpResponse:
     """The whole hub page with ``bound`` forms in place of the blank ones (each section asks
-    :func:`bound_form` for its own), answered with status 422."""
+    :func:`bound_form` for its own), answered with status 422. The page says at the top that
+    nothing was done and points to ``section`` (an id on the page), where the reasons are."""
     from rapport.hub.views.page import render_page  # the page imports every section
 
     setattr(request, ATTRIBUTE, bound)
-    return render_page(request, hub, status=422)
+    return render_page(request, hub, status=422, refused=section)

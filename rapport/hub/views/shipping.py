@@ -11,10 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.queries.work import seeding_agreed, shipment_at, shipment_rows
 from rapport.hub.services import work
 
@@ -27,8 +26,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def received(request: HttpRequest, position: int) -> HttpResponse:
     """The creator confirms shipment ``position`` arrived."""
     hub = request_hub(request)

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.queries import terms as queries
 from rapport.hub.services.terms import choose_package
 
@@ -40,8 +39,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def choose(request: HttpRequest, round_number: int, position: int) -> HttpResponse:
     """The creator chooses package ``position`` of round ``round_number`` (both 1-based, both
     as the page showed them)."""

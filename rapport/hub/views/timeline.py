@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rapport.hub.context import Hub, request_hub
-from rapport.hub.decorators import hub_view
+from rapport.hub.decorators import hub_action
 from rapport.hub.queries.timeline import milestones
 from rapport.hub.services.timeline import confirm_time_zone
 from rapport.hub.views.rerender import page_with_errors
@@ -54,8 +53,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     }
 
 
-@hub_view
-@require_POST
+@hub_action
 def time_zone(request: HttpRequest) -> HttpResponse:
     """The creator confirms their time zone; a refused one shows the page again with the error
     (status 422)."""
@@ -68,7 +66,7 @@ def time_zone(request: HttpRequest) -> HttpResponse:
         request.timeline_zone_error = " ".join(  # type: ignore[attr-defined]
             exc.message_dict.get("time_zone", exc.messages)
         )
-        return page_with_errors(request, hub, {})
+        return page_with_errors(request, hub, {}, section="timeline")
     messages.success(request, _("Done: times are now shown in %(zone)s.") % {"zone": value})
     return HttpResponseRedirect(hub.url("page") + "#timeline")
 

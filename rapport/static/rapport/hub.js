@@ -11,6 +11,8 @@
     var done = function () {
       var label = button.textContent;
       button.textContent = button.dataset.copied || label;
+      var live = document.querySelector("[data-hub-live]");
+      if (live) live.textContent = button.dataset.copied || "";
       setTimeout(function () { button.textContent = label; }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
@@ -50,6 +52,16 @@
     event.preventDefault();
     var bar = form.querySelector("progress");
     var status = form.querySelector("[data-upload-status]");
+    // Too big for the server's limit: say so now, before sending it all over a phone network.
+    var limit = parseFloat(form.dataset.maxMb || "0") * 1024 * 1024;
+    var chosen = form.querySelector("input[type=file]");
+    var file = chosen && chosen.files && chosen.files[0];
+    if (limit && file && file.size > limit) {
+      if (status) status.textContent = form.dataset.tooBig || "";
+      chosen.setAttribute("aria-invalid", "true");
+      chosen.focus();
+      return;
+    }
     var buttons = form.querySelectorAll("button[type=submit]");
     var target = form.getAttribute("data-upload-progress");
     var said = -1;
@@ -85,5 +97,21 @@
     });
     request.addEventListener("error", function () { form.submit(); });
     request.send(new FormData(form));
+  });
+
+  // After a refused action the page says so at the top: take the creator to the field to fix.
+  // Messages shown after an action float at the bottom of the screen until closed.
+  document.addEventListener("DOMContentLoaded", function () {
+    var refused = document.querySelector("[data-hub-refused]");
+    var place = refused && document.getElementById(refused.dataset.hubRefused);
+    if (place) {
+      var invalid = place.querySelector("[aria-invalid=true]");
+      if (invalid) invalid.focus();
+      else place.scrollIntoView();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-dismiss-flash]");
+    if (close) close.closest("[data-hub-flash]").hidden = true;
   });
 })();

@@ -161,12 +161,29 @@ def world(db: None) -> World:
     b = Side(b_ws, b_owner.user, B_ID, B_MARK).fill()
     clients: dict[str, Client] = {}
     api_clients: dict[str, Client] = {}
+    hub_token = _hub_token(a)
     for role, membership in members.items():
         clients[role] = Client()
         clients[role].force_login(membership.user)
         _token, raw = create_api_token(workspace=a_ws, user=membership.user)
-        api_clients[role] = Client(headers={"Authorization": f"Bearer {raw}"})
+        # The creator's endpoints (/hub/me...) open with A's hub token, the others with A's
+        # bearer token; each ignores the other's header.
+        api_clients[role] = Client(
+            headers={"Authorization": f"Bearer {raw}", "X-Hub-Token": hub_token}
+        )
     return World(a, b, clients, api_clients)
+
+
+def _hub_token(side: Side) -> str:
+    """The token of ``side``'s hub link, its lookup made the length a real one has."""
+    from rapport.hub.models import HubLink
+    from rapport.hub.services.links import LOOKUP_LENGTH, token_of
+
+    link = side.rows[HubLink]
+    assert isinstance(link, HubLink)
+    link.lookup = f"{side.mark}{side.pk}".ljust(LOOKUP_LENGTH, "0")
+    link.save(update_fields=["lookup"])
+    return token_of(link)
 
 
 def _walk(patterns: list[Any], prefix: str = "", name: str = "") -> Iterator[tuple[str, str]]:

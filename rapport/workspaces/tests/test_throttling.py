@@ -86,8 +86,9 @@ def test_the_log_names_no_address(manager: Membership, caplog: pytest.LogCapture
 
 
 def test_the_client_address_comes_from_the_proxy_only_when_trusted(settings) -> None:
+    # The client wrote the first entry itself; the proxy appended the address it saw.
     request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1"
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5"
     )
     settings.RAPPORT_TRUSTED_PROXY = False
     assert client_ip(request) == "10.0.0.1"

@@ -32,6 +32,8 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            "--logger-class",
+            "rapport.hub.access_log.RedactingLogger",
             "--timeout",
             "120",
         ]
