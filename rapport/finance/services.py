@@ -36,7 +36,7 @@ from rapport.campaigns.services.reviews import (
     WEBP,
     FileGone,
     FileKind,
-    download_type,
+    attachment,
     sniff,
     storage_name,
 )
@@ -531,21 +531,12 @@ def set_invoice_status(
 
 
 def file_download(invoice: Invoice) -> FileResponse:
-    """The invoice's file, always as an attachment under its stored (sanitised) name, with the
-    content type of its kind and ``nosniff``, as review files are served. Raises
-    :class:`FileGone` when there is no file or it is no longer stored."""
+    """The invoice's file, as an attachment under its stored (sanitised) name, as review files are
+    served. Raises :class:`FileGone` when there is no file or it is no longer stored."""
     if not invoice.file or not invoice.file.name:
         raise FileGone(_("Invoice %(n)s was entered without a file.") % {"n": invoice.number})
-    try:
-        handle = invoice.file.storage.open(invoice.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise FileGone(
-            _("The file of invoice %(n)s is no longer stored.") % {"n": invoice.number}
-        ) from exc
-    name = posixpath.basename(invoice.file.name)
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type=download_type(name)
+    return attachment(
+        invoice.file,
+        posixpath.basename(invoice.file.name),
+        gone=_("The file of invoice %(n)s is no longer stored.") % {"n": invoice.number},
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

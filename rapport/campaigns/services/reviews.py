@@ -22,6 +22,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -235,28 +236,35 @@ class FileGone(Exception):
     """The submission's file is no longer in storage (or it was sent as a link)."""
 
 
-def file_download(submission: Submission) -> FileResponse:
-    """The submission's file, always as an attachment (never shown inline by the browser), under
-    its sanitised original name, with ``X-Content-Type-Options: nosniff``. Raises
-    :class:`FileGone` when it has no file or the file is no longer stored."""
-    if not submission.file or not submission.file.name:
-        raise FileGone(
-            _("This draft was sent as a link, not a file: %(link)s") % {"link": submission.link}
-        )
+def attachment(file: FieldFile, name: str, *, gone: str) -> FileResponse:
+    """A stored upload as an attachment (never shown inline by the browser) called ``name``, with
+    ``X-Content-Type-Options: nosniff`` and a sandboxing CSP. Raises :class:`FileGone` with the
+    message ``gone`` when the file is no longer stored."""
     try:
-        handle = submission.file.storage.open(submission.file.name, "rb")
+        handle = file.storage.open(file.name or "", "rb")
     except FileNotFoundError as exc:
-        raise FileGone(
-            _("The file of %(what)s is no longer stored; ask the creator to send it again.")
-            % {"what": submission}
-        ) from exc
-    name = download_name(submission)
+        raise FileGone(gone) from exc
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=download_type(name)
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def file_download(submission: Submission) -> FileResponse:
+    """The submission's file as an attachment under its sanitised original name. Raises
+    :class:`FileGone` when it has no file or the file is no longer stored."""
+    if not submission.file or not submission.file.name:
+        raise FileGone(
+            _("This draft was sent as a link, not a file: %(link)s") % {"link": submission.link}
+        )
+    return attachment(
+        submission.file,
+        download_name(submission),
+        gone=_("The file of %(what)s is no longer stored; ask the creator to send it again.")
+        % {"what": submission},
+    )
 
 
 class DecisionConflict(Exception):

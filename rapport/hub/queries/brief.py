@@ -6,26 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapport.campaigns.models import BriefVersion, Collaboration
+from rapport.campaigns.models import BRIEF_FIELDS, BriefVersion, Collaboration
 from rapport.campaigns.queries.briefs import LIST_FIELDS, brief_label, changes_since, readable
 from rapport.hub.models import BriefAcknowledgement, HubState
 
 # The brief's fields a creator needs, in reading order (KPI targets stay with the team).
-CREATOR_FIELDS = (
-    "objective",
-    "audience_insight",
-    "brand_voice",
-    "non_negotiables",
-    "creative_freedoms",
-    "talking_points",
-    "do_examples",
-    "dont_examples",
-    "disclosure",
-    "deliverables_timeline",
-    "approval_stages",
-    "tracking_instructions",
-    "inspiration_links",
-)
+CREATOR_FIELDS = tuple(name for name in BRIEF_FIELDS if name != "kpis")
 
 
 @dataclass(frozen=True)

@@ -70,26 +70,3 @@
     });
   });
 })();
-
-// Copy buttons (the hub link panel): <button data-copy="#input-id" data-copied="Copied">.
-(function () {
-  "use strict";
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-copy]");
-    if (!button) return;
-    var field = document.querySelector(button.dataset.copy);
-    if (!field) return;
-    var done = function () {
-      var label = button.textContent;
-      button.textContent = button.dataset.copied || label;
-      setTimeout(function () { button.textContent = label; }, 2000);
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(done);
-    } else {
-      field.select();
-      document.execCommand("copy");
-      done();
-    }
-  });
-})();

@@ -2,31 +2,9 @@
 (function () {
   "use strict";
 
-  // Copy buttons: <button data-copy="#input-id" data-copied="Copied">.
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-copy]");
-    if (!button) return;
-    var field = document.querySelector(button.dataset.copy);
-    if (!field) return;
-    var done = function () {
-      var label = button.textContent;
-      button.textContent = button.dataset.copied || label;
-      var live = document.querySelector("[data-hub-live]");
-      if (live) live.textContent = button.dataset.copied || "";
-      setTimeout(function () { button.textContent = label; }, 2000);
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(done);
-    } else {
-      field.select();
-      document.execCommand("copy");
-      done();
-    }
-  });
-
   // The browser's time zone, offered to the creator: fills <input data-browser-time-zone> and
   // reveals the element marked [data-time-zone-offer] when it differs from the one in use.
-  document.addEventListener("DOMContentLoaded", function () {
+  function offerTimeZone() {
     var browserZone;
     try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
     if (!browserZone) return;
@@ -39,7 +17,8 @@
     document.querySelectorAll("[data-time-zone-offer]").forEach(function (offer) {
       if (offer.dataset.timeZoneOffer !== browserZone) offer.hidden = false;
     });
-  });
+  }
+  document.addEventListener("DOMContentLoaded", offerTimeZone);
 
   // Uploads with a progress bar: <form data-upload-progress="#where-to-return"> holding a
   // <progress hidden> and optionally a [data-upload-status] live region. Without JavaScript the
@@ -82,18 +61,25 @@
     request.addEventListener("load", function () {
       var redirected = request.status < 300 && request.responseURL &&
         request.responseURL.split("#")[0] !== new URL(form.action, location.href).href;
-      document.open();
-      document.write(request.responseText);
-      document.close();
+      // The answer is the whole page (after a redirect, or again with the form's errors): put its
+      // main part in place of this one. The page keeps its scripts, which listen on the document.
+      var fresh = new DOMParser().parseFromString(request.responseText, "text/html");
+      var main = fresh.querySelector("main");
+      if (!main) { form.submit(); return; }
+      document.querySelector("main").replaceWith(document.adoptNode(main));
+      document.title = fresh.title;
       // After a redirect the page's address is the one redirected to; after refused input it
       // stays the page's (the action's address only answers posts).
       var base = redirected ? request.responseURL.split("#")[0] : location.href.split("#")[0];
       var hash = target && target.charAt(0) === "#" ? target : "";
       history.replaceState(null, "", base + hash);
-      var place = hash && document.querySelector(hash);
-      var invalid = place && place.querySelector("[aria-invalid=true]");
-      if (invalid) invalid.focus();
-      else if (place) place.scrollIntoView();
+      offerTimeZone();
+      if (document.querySelector("[data-hub-refused]")) {
+        showRefusal();
+      } else {
+        var place = hash && document.querySelector(hash);
+        if (place) place.scrollIntoView();
+      }
     });
     request.addEventListener("error", function () { form.submit(); });
     request.send(new FormData(form));
@@ -101,15 +87,15 @@
 
   // After a refused action the page says so at the top: take the creator to the field to fix.
   // Messages shown after an action float at the bottom of the screen until closed.
-  document.addEventListener("DOMContentLoaded", function () {
+  function showRefusal() {
     var refused = document.querySelector("[data-hub-refused]");
     var place = refused && document.getElementById(refused.dataset.hubRefused);
-    if (place) {
-      var invalid = place.querySelector("[aria-invalid=true]");
-      if (invalid) invalid.focus();
-      else place.scrollIntoView();
-    }
-  });
+    if (!place) return;
+    var invalid = place.querySelector("[aria-invalid=true]");
+    if (invalid) invalid.focus();
+    else place.scrollIntoView();
+  }
+  document.addEventListener("DOMContentLoaded", showRefusal);
   document.addEventListener("click", function (event) {
     var close = event.target.closest("[data-dismiss-flash]");
     if (close) close.closest("[data-hub-flash]").hidden = true;
