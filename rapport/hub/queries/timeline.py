@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rapport.campaigns.models import ApprovalStage, Collaboration, Shipment, ShipmentStatus
 from rapport.campaigns.queries.deliverables import (
@@ -40,7 +41,11 @@ class Milestone:
 
     @property
     def status_label(self) -> str:
-        return {Status.DONE: _("Done"), Status.LATE: _("Late"), Status.COMING: ""}[self.status]
+        return {
+            Status.DONE: pgettext("hub milestone", "Done"),
+            Status.LATE: pgettext("hub milestone", "Late"),
+            Status.COMING: "",
+        }[self.status]
 
 
 def _day_start(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:

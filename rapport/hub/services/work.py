@@ -249,8 +249,8 @@ def clean_payment_details(
         if number[:2].isalpha():
             if not is_valid_iban(number):
                 errors["bank_account_number"] = _(
-                    "This IBAN is not valid: check each character (the last digits of an IBAN "
-                    "check the others)."
+                    "This IBAN is not valid: check each character (its two check digits, after "
+                    "the country code, do not match the rest)."
                 )
         elif not (number.isalnum() and number.isascii() and low <= len(number) <= high):
             errors["bank_account_number"] = _(

@@ -44,6 +44,6 @@ def test_a_refusal_is_explained_in_the_creators_language(collaboration):
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
         send_message(collaboration=collaboration, body="x" * 5001)
     assert refused.value.message_dict["body"] == [
-        "Votre message fait 5001 caractères ; limitez-le à 5000 caractères ou moins."
+        "Votre message fait 5001 caractères\u202f; limitez-le à 5000 caractères ou moins."
     ]
     assert not AuditEvent.objects.filter(kind="question.received").exists()
