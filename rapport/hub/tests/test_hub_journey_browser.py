@@ -106,7 +106,8 @@ def test_a_creator_goes_through_their_collaboration_on_a_phone(page: Any, live_s
     assert AuditEvent.objects.filter(
         kind="submission.created", creator=creator, campaign=campaign, actor_label="Mia Laurent"
     ).exists()
-    assert Notification.objects.filter(recipient=owner, text__contains="concept v1").exists()
+    # What Rapport writes: "Mia Laurent sent Concept v1 of deliverable 1 (…) for review".
+    assert Notification.objects.filter(recipient=owner, text__contains="sent Concept v1").exists()
 
     # The reviewer asks for changes; the creator reloads and reads the notes.
     reviews.decide(
