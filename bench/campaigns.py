@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.creator_list import (
-    PG_PORT,
     Bench,
+    bench_parser,
     database_version,
     ensure_data,
     load,
@@ -31,35 +31,11 @@ from bench.creator_list import (
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.campaigns", description=__doc__.split("\n\n")[0]
+    parser = bench_parser(
+        "python -m bench.campaigns",
+        __doc__.split("\n\n")[0],
+        target_help="measure the pages, the endpoints or both",
     )
-    parser.add_argument("--creators", type=int, default=100_000, help="creators in the data set")
-    parser.add_argument("--seed", type=int, default=42, help="random seed of the data set")
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "postgres", "both"],
-        default="both",
-        help="which database to measure (default: both)",
-    )
-    parser.add_argument("--requests", type=int, default=20, help="measured requests per scenario")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per scenario")
-    parser.add_argument(
-        "--target",
-        choices=["page", "api", "both"],
-        default="both",
-        help="measure the pages, the endpoints or both",
-    )
-    parser.add_argument("--only", default="", help="only scenarios whose name contains this")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the SQLite creator data set")
-    parser.add_argument(
-        "--explain",
-        action="store_true",
-        help="print the plan of each scenario's slowest queries (EXPLAIN QUERY PLAN / ANALYZE)",
-    )
-    parser.add_argument("--pg-port", type=int, default=PG_PORT, help="throwaway cluster's port")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 

@@ -48,10 +48,11 @@ PAGE_SIZE = 50
 CANDIDATE_INDEXES: dict[str, list[str]] = {"sqlite": [], "postgresql": []}
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.creator_list", description=__doc__.split("\n\n")[0]
-    )
+def bench_parser(prog: str, description: str, *, target_help: str) -> argparse.ArgumentParser:
+    """The options every benchmark of this folder takes: the data set, the databases, how many
+    requests, pages or endpoints, a scenario filter, --fresh, --explain and the PostgreSQL port
+    (plus the hidden ones the parent passes to its child processes)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--creators", type=int, default=100_000, help="creators in the data set")
     parser.add_argument("--seed", type=int, default=42, help="random seed of the data set")
     parser.add_argument(
@@ -63,10 +64,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=20, help="measured requests per scenario")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per scenario")
     parser.add_argument(
-        "--target",
-        choices=["page", "api", "both"],
-        default="both",
-        help="measure the list page, the endpoint or both",
+        "--target", choices=["page", "api", "both"], default="both", help=target_help
     )
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--fresh", action="store_true", help="rebuild the SQLite data set")
@@ -75,14 +73,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="print the plan of each scenario's slowest queries (EXPLAIN QUERY PLAN / ANALYZE)",
     )
+    parser.add_argument("--pg-port", type=int, default=PG_PORT, help="throwaway cluster's port")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--results", help=argparse.SUPPRESS)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = bench_parser(
+        "python -m bench.creator_list",
+        __doc__.split("\n\n")[0],
+        target_help="measure the list page, the endpoint or both",
+    )
     parser.add_argument(
         "--candidates",
         action="store_true",
         help="create the candidate indexes of CANDIDATE_INDEXES first (else drop them)",
     )
-    parser.add_argument("--pg-port", type=int, default=PG_PORT, help="throwaway cluster's port")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
