@@ -394,7 +394,7 @@ def _terms(hub: Hub) -> dict[str, Any]:
         "standing": terms_queries.bonus_standing(collaboration)
         if agreed and agreed.bonus
         else None,
-        "payment_days": terms_queries.payment_days(hub.workspace),
+        "payment_days": invoices.payment_days(hub.workspace),
         "offer_round": offer.number if offer else None,
         "packages": terms_queries.packages_on_offer(offer) if offer else [],
     }

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from rapport.finance.services import payment_days
 from rapport.hub.models import FaqEntry, FaqTopic
-from rapport.workspaces.models import DEFAULT_SLA_POLICY, Workspace
+from rapport.workspaces.models import Workspace
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,9 @@ def entry_for(workspace: Workspace, pk: int) -> FaqEntry:
     return get_object_or_404(FaqEntry, workspace=workspace, pk=pk)
 
 
-def payment_net_days(workspace: Workspace) -> int:
-    """Days the workspace takes to pay an invoice, from its service levels."""
-    key = "payment_net_days"
-    return int((workspace.sla_policy or {}).get(key, DEFAULT_SLA_POLICY[key]))
-
-
 def default_entries(workspace: Workspace) -> list[FaqEntry]:
     """The built-in FAQ, in the active language, as unsaved entries of ``workspace``."""
-    days = payment_net_days(workspace)
+    days = payment_days(workspace)
     rows = [
         (
             FaqTopic.SHIPPING,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from rapport.campaigns.models import Collaboration, Question
-from rapport.workspaces.models import DEFAULT_SLA_POLICY, User, Workspace
+from rapport.campaigns.services.sla import policy_value
+from rapport.workspaces.models import User, Workspace
 
 
 def conversation(collaboration: Collaboration) -> QuerySet[Question]:
@@ -25,6 +26,4 @@ def first_name(user: User | None) -> str:
 
 def answer_days(workspace: Workspace) -> int:
     """The first-response promise, in business days, from the workspace's service levels."""
-    policy = workspace.sla_policy or {}
-    key = "first_response_business_days"
-    return int(policy.get(key, DEFAULT_SLA_POLICY[key]))
+    return policy_value(workspace, "first_response_business_days")

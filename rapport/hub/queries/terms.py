@@ -21,10 +21,9 @@ from rapport.campaigns.models import (
     OfferStatus,
 )
 from rapport.campaigns.services.offers import AddOnData, BonusData, PackageData, bonus_earned
-from rapport.campaigns.services.sla import policy_value
 from rapport.creators.models import Platform
 from rapport.hub.money import money
-from rapport.workspaces.models import User, Workspace
+from rapport.workspaces.models import User
 
 # Ad platforms and owned channels are typed freely by the team; these are written properly.
 _CHANNEL_NAMES = {value: str(label) for value, label in Platform.choices} | {
@@ -235,11 +234,6 @@ def bonus_standing(collaboration: Collaboration, measured: Decimal | None = None
             "earned": money(earned, data.currency),
         }
     return BonusStanding(measured=measured, earned=earned, text=text)
-
-
-def payment_days(workspace: Workspace) -> int:
-    """How many calendar days after receiving an invoice the workspace pays it."""
-    return policy_value(workspace, "payment_net_days")
 
 
 def contact_of(collaboration: Collaboration) -> User | None:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
+from rapport.finance.services import payment_days
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.decorators import hub_action
 from rapport.hub.queries import terms as queries
@@ -33,7 +34,7 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
         "terms_contact": contact.display_name if contact else "",
         "terms_agreed": agreed,
         "terms_standing": queries.bonus_standing(collaboration) if agreed else None,
-        "terms_payment_days": queries.payment_days(hub.workspace),
+        "terms_payment_days": payment_days(hub.workspace),
         "terms_round": offer,
         "terms_packages": queries.packages_on_offer(offer) if offer else [],
     }
