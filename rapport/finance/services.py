@@ -399,7 +399,8 @@ def _create(
         obj=invoice,
         changes={"invoice": (None, f"{number}: {amount} {currency}")},
     )
-    recipients = [u for u in [collaboration.owner, *finance] if u is not None and u != actor]
+    contact = contact_of(collaboration)
+    recipients = [u for u in [contact, *finance] if u is not None and u != actor]
     notify(
         workspace=workspace,
         recipients=list(dict.fromkeys(recipients)),

@@ -8,7 +8,7 @@ language instead: :func:`for_the_team` runs a hub service that way.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -51,6 +51,27 @@ def for_the_team(service: Callable[P, R]) -> Callable[P, R]:
     return wrapped
 
 
+def tell_members(
+    collaboration: Collaboration,
+    members: Iterable[User],
+    compose: Callable[[], str],
+    *,
+    url: str = "",
+) -> None:
+    """Notify each active member of a hub action, in their own language (``compose`` writes the
+    text). The link defaults to the collaboration page."""
+    url = url or reverse(
+        "campaigns:collaboration",
+        kwargs={"ws": collaboration.workspace.slug, "pk": collaboration.pk},
+    )
+    for member in members:
+        if not member.is_active:
+            continue
+        with translation.override(member.language or None):
+            text = compose()
+        notify(workspace=collaboration.workspace, recipients=[member], text=text, url=url)
+
+
 def tell_owner(
     collaboration: Collaboration,
     compose: Callable[[], str],
@@ -59,20 +80,7 @@ def tell_owner(
     unless: User | None = None,
 ) -> None:
     """Notify the creator's one contact (the collaboration's owner, else the campaign's) of a hub
-    action, unless they are ``unless`` (someone the action already notified). ``compose`` writes
-    the text; it runs in the contact's language. The link defaults to the collaboration page."""
+    action, unless they are ``unless`` (someone the action already notified)."""
     owner = contact_of(collaboration)
-    if owner is None or not owner.is_active or owner == unless:
-        return
-    with translation.override(owner.language or None):
-        text = compose()
-    notify(
-        workspace=collaboration.workspace,
-        recipients=[owner],
-        text=text,
-        url=url
-        or reverse(
-            "campaigns:collaboration",
-            kwargs={"ws": collaboration.workspace.slug, "pk": collaboration.pk},
-        ),
-    )
+    if owner is not None and owner != unless:
+        tell_members(collaboration, [owner], compose, url=url)

@@ -39,9 +39,8 @@ from rapport.creators.services import update_creator
 from rapport.finance.services import finance_members
 from rapport.hub.queries.terms import contact_of
 from rapport.hub.queries.work import POSTABLE, DeliverableStatus, deliverable_status
-from rapport.hub.services.team import for_the_team, tell_owner
+from rapport.hub.services.team import for_the_team, tell_members, tell_owner
 from rapport.workspaces.calendar import local_text
-from rapport.workspaces.services import notify
 
 ACCOUNT_NUMBER_LENGTH = (4, 34)  # a short domestic number up to the longest IBAN
 BANK_FIELDS = ("bank_account_name", "bank_account_number", "bank_code")
@@ -342,18 +341,10 @@ def update_details(
 
 def tell_finance(collaboration: Collaboration, compose: Callable[[], str]) -> None:
     """Notify the workspace's finance members (the creator's contact excepted: ``tell_owner``
-    told them), each in their own language; the link is the collaboration page."""
+    told them), each in their own language."""
     contact = contact_of(collaboration)
-    url = reverse(
-        "campaigns:collaboration",
-        kwargs={"ws": collaboration.workspace.slug, "pk": collaboration.pk},
-    )
-    for member in finance_members(collaboration.workspace):
-        if member == contact or not member.is_active:
-            continue
-        with translation.override(member.language or None):
-            text = compose()
-        notify(workspace=collaboration.workspace, recipients=[member], text=text, url=url)
+    members = [m for m in finance_members(collaboration.workspace) if m != contact]
+    tell_members(collaboration, members, compose)
 
 
 def confirm_to_creator(collaboration: Collaboration, change: DetailsChange) -> None:
