@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rapport.creators",
     "rapport.campaigns",
     "rapport.finance",
+    "rapport.tracking",
     "rapport.hub",
     "rapport.api",
 ]
@@ -128,6 +129,10 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Keep each worker's connection: opening one per request would cost the tracking
+            # redirect more than its own work.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -230,6 +235,9 @@ SECURE_HSTS_SECONDS = env_int("RAPPORT_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("RAPPORT_SSL_REDIRECT")
 # Behind a reverse proxy, the client's address is the first X-Forwarded-For entry.
 RAPPORT_TRUSTED_PROXY = env_bool("RAPPORT_TRUSTED_PROXY")
+# A request header set by the proxy in front of Rapport with the visitor's two-letter country
+# (for example CF-IPCountry behind Cloudflare); tracked clicks record it. Empty: no country.
+RAPPORT_COUNTRY_HEADER = os.environ.get("RAPPORT_COUNTRY_HEADER", "")
 
 RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
 

@@ -4,6 +4,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from rapport.api.api import api
+from rapport.tracking.views import redirect as tracking_redirect
 from rapport.workspaces import views as workspace_views
 
 urlpatterns = [
@@ -20,7 +21,10 @@ urlpatterns = [
     path("w/<slug:ws>/campaigns/", include("rapport.campaigns.urls")),
     path("w/<slug:ws>/finance/", include("rapport.finance.urls")),
     path("w/<slug:ws>/hub/", include("rapport.hub.team_urls")),
+    path("w/<slug:ws>/tracking/", include("rapport.tracking.urls")),
     path("h/", include("rapport.hub.urls")),
+    # The tracking redirect: the hottest path in the product, kept to one lookup and one insert.
+    path("r/<str:slug>", tracking_redirect.redirect, name="tracking_redirect"),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on their own. Lazy: the hashed name is known only once the
     # static files are collected, not when this module is imported.

@@ -1,4 +1,5 @@
-"""Forms for invoices: sending or entering one, and moving it along. The rules are the services'."""
+"""Forms for invoices (sending or entering one, moving it along), payout files and bonuses. The
+rules are the services'."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rapport.finance.models import InvoiceStatus
+from rapport.finance.payouts import Layout
 from rapport.finance.services import amount_example
 
 ACCEPT = "application/pdf,image/*"
@@ -105,3 +107,34 @@ class InvoiceStatusForm(forms.Form):
             status.choices = [
                 (value, label) for value, label in InvoiceStatus.choices if value in allowed
             ]
+
+
+class PayoutForm(forms.Form):
+    """What a payout file pays: the layout, and either the invoices chosen on the list (passed
+    as ``ids``) or every approved or scheduled invoice due up to a date; a PayPal file's one
+    currency."""
+
+    layout = forms.ChoiceField(
+        label=_("Layout"), choices=Layout.choices, initial=Layout.PAYPAL, widget=forms.RadioSelect
+    )
+    due_by = forms.DateField(
+        label=_("Everything due up to"),
+        required=False,
+        help_text=_("Every approved or scheduled invoice with a payment date on or before it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    currency = forms.CharField(
+        label=_("Currency of a PayPal file"),
+        required=False,
+        max_length=3,
+        help_text=_("PayPal takes one currency per file; leave empty for the most common one."),
+        widget=forms.TextInput(attrs={"maxlength": 3, "autocapitalize": "characters"}),
+    )
+
+
+class BonusPaidForm(forms.Form):
+    """Finance records the day a bonus was paid."""
+
+    paid_on = forms.DateField(
+        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

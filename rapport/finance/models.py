@@ -1,4 +1,4 @@
-"""Money owed to creators: their invoices and, later, payments and bonuses.
+"""Money owed to creators: their invoices, payments and performance bonuses.
 
 An invoice belongs to one collaboration. Its payment date follows the workspace's payment terms
 (Net N calendar days from the day it was received, PRODUCT.md "Service levels"), and receiving it
@@ -67,3 +67,44 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"invoice {self.number}"
+
+
+class BonusStatus(models.TextChoices):
+    COMPUTED = "computed", _("Computed")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+
+
+class BonusLine(models.Model):
+    """The performance bonus a collaboration earned, worked out at wrap time.
+
+    The agreed ladder (from the terms snapshot) is evaluated on the measured metric: CPA from the
+    spend and the attributed conversions, attributed revenue, or conversions. ``calculation``
+    keeps every input and each rung's outcome so finance and the creator can follow it. It is
+    computed again while it is only ``computed``; approval fixes it.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    collaboration = models.OneToOneField(
+        Collaboration, on_delete=models.CASCADE, related_name="bonus_line"
+    )
+    metric = models.CharField(_("metric"), max_length=12)
+    measured = models.DecimalField(
+        _("measured"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount = models.DecimalField(_("bonus"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    calculation = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BonusStatus.choices, default=BonusStatus.COMPUTED
+    )
+    computed_at = models.DateTimeField()
+    computed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    approved_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "status"])]
+
+    def __str__(self) -> str:
+        return f"bonus {self.amount} {self.currency}"

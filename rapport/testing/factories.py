@@ -6,6 +6,7 @@ import factory
 
 from rapport.campaigns.models import Campaign, Collaboration, Deliverable, Product
 from rapport.creators.models import Creator, CreatorEmail, SocialAccount, Tag
+from rapport.tracking.models import DiscountCode, Shop, TrackingLink
 from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import Role
 
@@ -120,3 +121,48 @@ class ProductFactory(factory.django.DjangoModelFactory[Product]):
     sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
     value = "25.00"
     currency = "USD"
+
+
+class TrackingLinkFactory(factory.django.DjangoModelFactory[TrackingLink]):
+    """A link row as the links service would store it (use the service to test its rules)."""
+
+    class Meta:
+        model = TrackingLink
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    workspace = factory.SelfAttribute("collaboration.workspace")
+    platform = "instagram"
+    placement = "bio"
+    slug = factory.Sequence(lambda n: f"link{n:04d}x")
+    destination = "https://shop.example.com/products/glow"
+    utm_source = "instagram"
+    utm_medium = "influencer"
+    utm_campaign = factory.LazyAttribute(lambda o: o.collaboration.campaign.slug)
+    utm_content = factory.Sequence(lambda n: f"creator{n}-bio")
+    target_url = factory.LazyAttribute(
+        lambda o: f"{o.destination}?utm_source={o.utm_source}&utm_medium={o.utm_medium}"
+        f"&utm_campaign={o.utm_campaign}&utm_content={o.utm_content}"
+    )
+
+
+class DiscountCodeFactory(factory.django.DjangoModelFactory[DiscountCode]):
+    class Meta:
+        model = DiscountCode
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    workspace = factory.SelfAttribute("collaboration.workspace")
+    code = factory.Sequence(lambda n: f"GLOW{n}X15")
+    kind = "percent"
+    value = 15
+
+
+class ShopFactory(factory.django.DjangoModelFactory[Shop]):
+    class Meta:
+        model = Shop
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Shop {n}")
+    platform = "shopify"
+    domain = "glow-shop.myshopify.com"
+    key = factory.Sequence(lambda n: f"shopkey{n:08d}")
+    secret = "test-webhook-secret"

@@ -120,6 +120,20 @@ class Workspace(models.Model):
         default=90,
         help_text=_("After this many days, an ended collaboration's hub link stops working."),
     )
+    tracking_domains = models.JSONField(
+        _("tracking link destinations"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The domains tracking links may send people to (for example shop.example.com); "
+            "their subdomains are allowed too."
+        ),
+    )
+    attribution_days = models.PositiveSmallIntegerField(
+        _("attribution window (days)"),
+        default=30,
+        help_text=_("An order without a code counts for the last tracked click this recent."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

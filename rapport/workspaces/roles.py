@@ -35,6 +35,10 @@ class Perm(models.TextChoices):
     REVIEW = "review", _("Decide on submitted content, when named on the campaign")
     MANAGE_SEEDING = "manage_seeding", _("Keep the product list and ship products to creators")
     MANAGE_INVOICES = "manage_invoices", _("Enter invoices and see invoice files")
+    MANAGE_TRACKING = (
+        "manage_tracking",
+        _("Create tracking links and discount codes, connect shops and import orders"),
+    )
 
 
 _GRANTS: dict[str, set[str]] = {
@@ -48,6 +52,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.REVIEW,
         Perm.MANAGE_SEEDING,
         Perm.MANAGE_INVOICES,
+        Perm.MANAGE_TRACKING,
     },
     Role.MANAGER: {
         Perm.VIEW,
@@ -57,10 +62,18 @@ _GRANTS: dict[str, set[str]] = {
         Perm.MANAGE_CAMPAIGNS,
         Perm.REVIEW,
         Perm.MANAGE_SEEDING,
+        Perm.MANAGE_TRACKING,
     },
     Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES, Perm.REVIEW},
     Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_INVOICES},
-    Role.OPS: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_SEEDING},
+    Role.OPS: {
+        Perm.VIEW,
+        Perm.ADD_NOTES,
+        Perm.VIEW_PRIVATE,
+        Perm.EXPORT,
+        Perm.MANAGE_SEEDING,
+        Perm.MANAGE_TRACKING,
+    },
     Role.VIEWER: {Perm.VIEW},
 }
 

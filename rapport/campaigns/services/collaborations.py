@@ -125,6 +125,12 @@ def change_stage(
         changes={"stage": (before, stage)},
         reason=reason.strip(),
     )
+    if stage == S.REPORTED:
+        # The wrap: the bonus ladder is evaluated on the measured results (finance imports this
+        # module, hence the import here).
+        from rapport.finance.bonuses import compute_bonus
+
+        compute_bonus(collaboration=collaboration, actor=actor)
     return collaboration
 
 

@@ -52,6 +52,7 @@ from rapport.creators.queries import (
 )
 from rapport.finance import views as finance_views
 from rapport.hub.views import links as hub_links
+from rapport.tracking.views import links as tracking_links
 from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.decorators import (
     request_membership,
@@ -469,6 +470,7 @@ def _page(
     context |= sla.collaboration_section(request, collaboration)
     context |= hub_links.collaboration_section(request, collaboration)
     context |= finance_views.collaboration_section(request, collaboration)
+    context |= tracking_links.collaboration_section(request, collaboration)
     context |= bound
     return render(request, "campaigns/collaboration.html", context, status=status)
 

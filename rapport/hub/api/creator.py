@@ -27,10 +27,11 @@ from ninja.responses import Status
 from ninja.security import APIKeyHeader
 
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
-from rapport.campaigns.models import CollabStage, Question
+from rapport.campaigns.models import Collaboration, CollabStage, Question
 from rapport.campaigns.queries.briefs import current_version
 from rapport.finance import queries as invoice_queries
 from rapport.finance import services as invoices
+from rapport.finance.bonuses import explain
 from rapport.finance.models import Invoice, InvoiceStatus
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.door import Closed, Refused, as_creator, open_hub
@@ -186,6 +187,13 @@ class HubStandingOut(Schema):
     measured: Decimal | None = Field(description="The bonus metric so far; null until measured.")
     earned: Decimal = Field(description="The bonus earned so far, in the terms' currency.")
     text: str = Field(description="Where the creator stands, in plain words.")
+    status: str | None = Field(
+        description="The computed bonus's status (computed, approved, paid); null until the "
+        "bonus is computed at the wrap."
+    )
+    calculation: list[str] = Field(
+        description="How the computed bonus was worked out, step by step; empty until then."
+    )
 
 
 class HubTermsOut(Schema):
@@ -384,6 +392,19 @@ class HubMeOut(Schema):
 # Reading: the same queries as the page's sections
 
 
+def _standing(collaboration: Collaboration) -> dict[str, Any]:
+    """Where the creator stands: measured by the computed bonus line once there is one."""
+    line = invoice_queries.collaboration_bonus(collaboration)
+    standing = terms_queries.bonus_standing(collaboration, measured=line.measured if line else None)
+    return {
+        "measured": standing.measured,
+        "earned": line.amount if line else standing.earned,
+        "text": standing.text,
+        "status": line.status if line else None,
+        "calculation": explain(line.calculation) if line else [],
+    }
+
+
 def _terms(hub: Hub) -> dict[str, Any]:
     collaboration = hub.collaboration
     agreed = terms_queries.agreed_terms(collaboration)
@@ -391,9 +412,7 @@ def _terms(hub: Hub) -> dict[str, Any]:
     return {
         "agreed": agreed,
         "currency": collaboration.currency,
-        "standing": terms_queries.bonus_standing(collaboration)
-        if agreed and agreed.bonus
-        else None,
+        "standing": _standing(collaboration) if agreed and agreed.bonus else None,
         "payment_days": invoices.payment_days(hub.workspace),
         "offer_round": offer.number if offer else None,
         "packages": terms_queries.packages_on_offer(offer) if offer else [],

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
+from rapport.finance.bonuses import explain
+from rapport.finance.queries import collaboration_bonus
 from rapport.finance.services import payment_days
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.decorators import hub_action
@@ -29,11 +31,19 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     agreed = queries.agreed_terms(collaboration)
     offer = None if agreed else queries.open_round(collaboration)
     contact = queries.contact_of(collaboration)
+    # Once the bonus is computed (at the wrap), its measured value and calculation are shown.
+    line = collaboration_bonus(collaboration) if agreed and agreed.bonus else None
     return {
         "terms_first_name": first_name(hub.creator.name),
         "terms_contact": contact.display_name if contact else "",
         "terms_agreed": agreed,
-        "terms_standing": queries.bonus_standing(collaboration) if agreed else None,
+        "terms_standing": queries.bonus_standing(
+            collaboration, measured=line.measured if line else None
+        )
+        if agreed
+        else None,
+        "terms_bonus_line": line,
+        "terms_bonus_explained": explain(line.calculation) if line else [],
         "terms_payment_days": payment_days(hub.workspace),
         "terms_round": offer,
         "terms_packages": queries.packages_on_offer(offer) if offer else [],
