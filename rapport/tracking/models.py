@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.campaigns.models import Collaboration
 from rapport.creators.models import Platform
 from rapport.workspaces.models import Workspace
+from rapport.workspaces.secrets import EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -167,14 +168,14 @@ class ShopPlatform(models.TextChoices):
 
 class Shop(models.Model):
     """A shop that sends orders: by webhook to ``/api/v1/webhooks/<platform>/<key>``, signed with
-    ``secret`` (the shop's webhook signing secret), or by file upload."""
+    ``secret`` (the shop's webhook signing secret, encrypted at rest), or by file upload."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="shops")
     name = models.CharField(_("name"), max_length=120)
     platform = models.CharField(_("platform"), max_length=12, choices=ShopPlatform.choices)
     domain = models.CharField(_("shop domain"), max_length=255, blank=True)
     key = models.CharField(max_length=32, unique=True)
-    secret = models.CharField(_("webhook signing secret"), max_length=200, blank=True)
+    secret = EncryptedTextField(_("webhook signing secret"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_delivery_at = models.DateTimeField(null=True, blank=True)
