@@ -62,6 +62,13 @@ class LoadResult:
         ordered = sorted(self.latencies_ms)
         return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
+    def add(self, other: LoadResult) -> None:
+        """Fold another run's figures into these (as if the two runs were one, back to back)."""
+        self.latencies_ms += other.latencies_ms
+        self.statuses.update(other.statuses)
+        self.failures += other.failures
+        self.seconds += other.seconds
+
     def summary(self) -> str:
         statuses = ", ".join(f"{code}: {n}" for code, n in sorted(self.statuses.items()))
         failed = f", {self.failures} failed" if self.failures else ""

@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -139,10 +139,45 @@ def record_click(*, request: HttpRequest, link_id: int, workspace_id: int) -> st
     refuses the insert, spool it to a file instead (``ingest_spool`` loads it later)."""
     click = click_for(request=request, link_id=link_id, workspace_id=workspace_id)
     try:
-        click.save(force_insert=True)
+        insert(click)
     except DatabaseError:
         spool(click)
     return click.ref
+
+
+INSERTED_FIELDS = (
+    "workspace_id",
+    "link_id",
+    "ref",
+    "at",
+    "referrer_host",
+    "device",
+    "country",
+    "visitor",
+    "is_bot",
+)
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    column = {field.attname: str(field.column) for field in Click._meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in INSERTED_FIELDS)
+    values = ", ".join(["%s"] * len(INSERTED_FIELDS))
+    # Only the model's own names go into the text; every value is a parameter.
+    return f"INSERT INTO {quote(Click._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+
+
+def insert(click: Click) -> None:
+    """Insert the click in one statement (its id is not read back).
+
+    Written out rather than ``click.save()``: on the redirect, compiling the ORM's insert costs
+    more than running it. Names come from the model, values are adapted as the ORM adapts them.
+    """
+    params = [getattr(click, name) for name in INSERTED_FIELDS]
+    params[INSERTED_FIELDS.index("at")] = connection.ops.adapt_datetimefield_value(click.at)
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), params)
 
 
 # --- The spool ---------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 
 from rapport.testing.factories import TrackingLinkFactory
@@ -33,7 +34,7 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def link(workspace: Any) -> TrackingLink:
     return TrackingLinkFactory.create(
-        collaboration__workspace=workspace,
+        collaboration__campaign__workspace=workspace,
         slug="maya-ig-7kq2",
         target_url="https://shop.example.com/glow?utm_source=instagram",
     )
@@ -43,16 +44,31 @@ def link(workspace: Any) -> TrackingLink:
 def clicks_locked() -> Iterator[None]:
     """Another connection to the same database holds the write lock on the clicks table (as a
     long import or a backup would), so the redirect's insert fails for real."""
-    if connection.vendor != "sqlite":
-        pytest.fail("This test locks SQLite's clicks table; run it on SQLite.")
-    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("DELETE FROM tracking_click WHERE id = -1")
-    try:
-        yield
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("DELETE FROM tracking_click WHERE id = -1")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    # PostgreSQL: the table is locked against writes, and our connection gives up waiting soon.
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+        port=db["PORT"] or None,
+    ) as other:  # fmt: skip
+        other.execute("LOCK TABLE tracking_click IN EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            yield
+        finally:
+            other.rollback()
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
 
 
 def spooled_lines() -> list[dict[str, Any]]:
@@ -115,7 +131,7 @@ def test_a_spool_loaded_twice_stores_each_click_once(link: TrackingLink):
 
 
 def test_lines_for_deleted_links_or_unreadable_are_dropped(link: TrackingLink, workspace: Any):
-    gone = TrackingLinkFactory.create(collaboration__workspace=workspace, slug="gone")
+    gone = TrackingLinkFactory.create(collaboration__campaign__workspace=workspace, slug="gone")
     with clicks_locked():
         Client().get(f"/r/{link.slug}", headers={"user-agent": IPHONE})
         Client().get("/r/gone", headers={"user-agent": IPHONE})
@@ -133,7 +149,7 @@ def test_lines_for_deleted_links_or_unreadable_are_dropped(link: TrackingLink, w
 def test_a_spool_the_database_still_refuses_stays_for_the_next_run(link: TrackingLink):
     with clicks_locked():
         Client().get(f"/r/{link.slug}", headers={"user-agent": IPHONE})
-        with pytest.raises(Exception, match="locked"):
+        with pytest.raises(DatabaseError, match="lock"):
             ingest_spool()
         assert len(spooled_lines()) == 1
 
@@ -148,4 +164,3 @@ def test_the_worker_task_loads_the_spool(link: TrackingLink):
 
     assert result.return_value == {"loaded": 1, "already": 0, "dropped": 0}
     assert Click.objects.count() == 1
-

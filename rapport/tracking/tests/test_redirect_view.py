@@ -51,7 +51,7 @@ def only_click() -> Click:
 @pytest.fixture
 def link(workspace: Any) -> TrackingLink:
     return TrackingLinkFactory.create(
-        collaboration__workspace=workspace,
+        collaboration__campaign__workspace=workspace,
         slug="maya-ig-7kq2",
         destination="https://shop.example.com/products/glow",
         target_url="https://shop.example.com/products/glow?utm_source=instagram"
@@ -105,7 +105,9 @@ def test_headers_keep_caches_and_search_engines_out(link: TrackingLink):
 def test_the_click_reference_goes_into_the_query_before_any_fragment(
     workspace: Any, target: str, expected: str
 ):
-    TrackingLinkFactory.create(collaboration__workspace=workspace, slug="s1", target_url=target)
+    TrackingLinkFactory.create(
+        collaboration__campaign__workspace=workspace, slug="s1", target_url=target
+    )
 
     response = follow("s1", headers={"user-agent": WINDOWS})
 
@@ -283,9 +285,7 @@ def test_other_methods_are_refused(link: TrackingLink, method: str):
     assert not Click.objects.exists()
 
 
-def test_a_signed_in_member_is_redirected_like_anyone(
-    link: TrackingLink, manager_client: Client
-):
+def test_a_signed_in_member_is_redirected_like_anyone(link: TrackingLink, manager_client: Client):
     response = follow(link.slug, client=manager_client, headers={"user-agent": IPHONE})
 
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.template.loader import render_to_string
 
 from rapport.tracking.models import TrackingLink
+from rapport.tracking.queries.clicks import redirect_target
 from rapport.tracking.services.clicks import record_click
 
 SLUG_MAX_LENGTH = TrackingLink._meta.get_field("slug").max_length or 40
@@ -39,12 +40,7 @@ def redirect(request: HttpRequest, slug: str) -> HttpResponse:
     404 with a small page otherwise. GET and HEAD only (a HEAD counts as a robot)."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    found = None
-    if len(slug) <= SLUG_MAX_LENGTH:
-        rows = TrackingLink.objects.filter(slug=slug, is_active=True).values_list(
-            "pk", "workspace_id", "target_url"
-        )[:1]
-        found = next(iter(rows), None)
+    found = redirect_target(slug) if len(slug) <= SLUG_MAX_LENGTH else None
     if found is None:
         # Rendered without the request: no context processor reads the session or the user.
         page = render_to_string("tracking/link_gone.html")

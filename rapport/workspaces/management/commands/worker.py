@@ -1,7 +1,9 @@
 """``rapport worker``: run background tasks from the database queue, and the periodic sweeps.
 
-A scheduler thread enqueues the reminders sweep (``campaigns.tasks.sweep_task``) every
-``RAPPORT_SWEEP_SECONDS`` (default 300); the worker in the main thread runs it like any task.
+A scheduler thread enqueues the periodic tasks every ``RAPPORT_SWEEP_SECONDS`` (default 300): the
+reminders sweep (``campaigns.tasks.sweep_task``) and the loading of tracked clicks the redirect had
+to spool (``tracking.tasks.ingest_spool_task``); the worker in the main thread runs them like any
+task.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ DEFAULT_SWEEP_SECONDS = 300
 
 
 def schedule_sweeps(interval: float, stop: threading.Event) -> None:
-    """Enqueue a sweep now, then every ``interval`` seconds until ``stop`` is set."""
+    """Enqueue the periodic tasks now, then every ``interval`` seconds until ``stop`` is set."""
     from rapport.campaigns.tasks import sweep_task
+    from rapport.tracking.tasks import ingest_spool_task
 
     while not stop.is_set():
         try:
             close_old_connections()
             sweep_task.enqueue()
+            ingest_spool_task.enqueue()
         except Exception:  # a database hiccup must not end the schedule
-            log.exception("Could not enqueue the reminders sweep; trying again later.")
+            log.exception("Could not enqueue the periodic tasks; trying again later.")
         finally:
             connection.close()
         stop.wait(interval)
