@@ -17,6 +17,7 @@ from rapport.campaigns.models import Campaign
 from rapport.creators.models import Creator
 from rapport.tracking.models import Attribution, Order, Shop
 from rapport.tracking.services.attribution import CLICK_PARAMETER, click_ref_of, landing_parameters
+from rapport.tracking.services.orders import CENT
 from rapport.workspaces.models import Workspace
 
 # An order that counts as a conversion: not cancelled and not refunded in full.
@@ -165,13 +166,13 @@ def _summaries(qs: QuerySet[Order], key: str) -> dict[int, OrderSummary]:
     rows = (
         qs.order_by()
         .values(key, "currency")
-        .annotate(converted=Count("id", filter=CONVERTED), revenue=Sum("revenue"))
+        .annotate(converted=Count("id", filter=CONVERTED), earned=Sum("revenue"))
     )
     summaries: dict[int, OrderSummary] = {}
     for row in rows:
         summary = summaries.setdefault(row[key], OrderSummary())
         summary.orders += row["converted"]
-        summary.revenue[row["currency"]] = row["revenue"] or Decimal("0.00")
+        summary.revenue[row["currency"]] = (row["earned"] or Decimal(0)).quantize(CENT)
     return summaries
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from rapport.campaigns.models import Collaboration
 from rapport.tracking.models import Click, Order
 from rapport.tracking.queries.orders import CONVERTED
+from rapport.tracking.services.orders import CENT
 
 M = TypeVar("M", Order, Click)
 
@@ -49,8 +50,8 @@ def collaboration_results(
     orders = _between(Order.objects.filter(collaboration=collaboration), "placed_at", since, until)
     ours = Q(currency=currency)
     totals = orders.aggregate(
-        revenue=Sum("revenue", filter=CONVERTED & ours),
-        conversions=Count("id", filter=CONVERTED & ours),
+        earned=Sum("revenue", filter=CONVERTED & ours),
+        converted=Count("id", filter=CONVERTED & ours),
         other=Count("id", filter=CONVERTED & ~ours),
     )
     clicks = _between(
@@ -58,8 +59,9 @@ def collaboration_results(
     ).count()
     return Results(
         currency=currency,
-        revenue=totals["revenue"] or Decimal("0.00"),
-        conversions=totals["conversions"],
+        # SQLite's sum drops the scale (100 for 100.00): give the cents back.
+        revenue=(totals["earned"] or Decimal(0)).quantize(CENT),
+        conversions=totals["converted"],
         other_currency_orders=totals["other"],
         clicks=clicks,
     )

@@ -214,10 +214,12 @@ class _RowReader:
     ) -> OrderData | None:
         def problem(key: str, message: str) -> None:
             key = "refunded" if key == "refunds" else key
-            problems.append(RowProblem(number, self.heading(key), message))
+            if key not in reported:
+                reported.add(key)
+                problems.append(RowProblem(number, self.heading(key), message))
 
-        before = len(problems)
-        moments: dict[str, dt.datetime | None] = {}
+        reported: set[str] = set()
+        moments: dict[str, dt.datetime | None] = {"placed_at": None, "cancelled_at": None}
         for key in ("placed_at", "cancelled_at"):
             try:
                 moments[key] = _moment(self.cell(cells, key), self.time_zone)
@@ -236,8 +238,6 @@ class _RowReader:
         click_ref = self.cell(cells, "click_ref")
         if not click_ref and (found := RCLID_RE.search(self.cell(cells, "note_attributes"))):
             click_ref = found.group(1)
-        if len(problems) > before:
-            return None
         placed_at = moments["placed_at"]
         data = OrderData(
             external_id=external_id,
@@ -260,8 +260,7 @@ class _RowReader:
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 problem(key, " ".join(messages))
-            return None
-        return data
+        return None if reported else data
 
 
 def check_file(*, shop: Shop, data: bytes) -> tuple[str, list[_Row]]:

@@ -173,7 +173,7 @@ def test_concurrent_duplicate_deliveries_store_one_order() -> None:
                     if "locked" not in str(exc):
                         raise
                     time.sleep(0.005)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             results.append(exc)
         finally:
             connection.close()

@@ -58,7 +58,7 @@ def order_list(request: HttpRequest) -> HttpResponseBase:
             "filters": filters,
             "query": urlencode({k: v for k, v in kept.items() if v}),
             "attribution_choices": Attribution.choices,
-            "campaigns": campaigns_for(workspace).only("pk", "name"),
+            "campaigns": campaigns_for(workspace).select_related(None).only("pk", "name"),
             "shops": queries.workspace_shops(workspace),
             "currencies": queries.order_currencies(workspace),
             "unattributed": queries.unattributed_count(workspace),
