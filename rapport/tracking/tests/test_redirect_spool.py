@@ -59,14 +59,14 @@ def clicks_locked() -> Iterator[None]:
     with psycopg.connect(
         dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
         port=db["PORT"] or None,
-    ) as other:  # fmt: skip
-        other.execute("LOCK TABLE tracking_click IN EXCLUSIVE MODE")
+    ) as locker:  # fmt: skip
+        locker.execute("LOCK TABLE tracking_click IN EXCLUSIVE MODE")
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '200ms'")
         try:
             yield
         finally:
-            other.rollback()
+            locker.rollback()
             with connection.cursor() as cursor:
                 cursor.execute("RESET lock_timeout")
 

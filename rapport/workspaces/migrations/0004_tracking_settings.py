@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workspaces', '0003_hub_days_after_close'),
+        ("workspaces", "0003_hub_days_after_close"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workspace',
-            name='attribution_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text='An order without a code counts for the last tracked click this recent.', verbose_name='attribution window (days)'),
+            model_name="workspace",
+            name="attribution_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="An order without a code counts for the last tracked click this recent.",
+                verbose_name="attribution window (days)",
+            ),
         ),
         migrations.AddField(
-            model_name='workspace',
-            name='tracking_domains',
-            field=models.JSONField(blank=True, default=list, help_text='The domains tracking links may send people to (for example shop.example.com); their subdomains are allowed too.', verbose_name='tracking link destinations'),
+            model_name="workspace",
+            name="tracking_domains",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The domains tracking links may send people to (for example shop.example.com); their subdomains are allowed too.",
+                verbose_name="tracking link destinations",
+            ),
         ),
     ]
