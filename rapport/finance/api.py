@@ -433,7 +433,7 @@ class BonusParams(PageParams):
 
 
 class BonusPaidIn(Schema):
-    paid_on: dt.date = Field(description="The day it was paid (not in the future).")
+    paid_on: dt.date | None = Field(None, description="The day it was paid (not in the future).")
 
 
 @router.get(

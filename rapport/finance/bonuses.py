@@ -5,10 +5,10 @@ The measured metric comes from the collaboration's attributed orders
 (``tracking.queries.results.collaboration_results``) over the ladder's window: ``window_days``
 from the moment the first deliverable went live, else the whole campaign (its dates, when it has
 them). CPA = spend / conversions, where spend is the collaboration's committed cost (the agreed
-fee and add-ons, never the bonus itself), rounded to the cent as shown; with no conversion the
-CPA is "n/a" and no rung is reached. Revenue and conversions are read as they are; a commission
-pays its percentage of the revenue. Orders in another currency than the terms' are left out,
-and the calculation says how many.
+fee, add-ons and seeded product; never the bonus itself), rounded to the cent as shown; with no
+conversion the CPA is "n/a" and no rung is reached. Revenue and conversions are read as they are;
+a commission pays its percentage of the revenue. Orders in another currency than the terms' are
+left out, and the calculation says how many.
 
 ``calculation`` keeps every input and each rung's outcome; :func:`explain` writes it in plain
 words, the same on the finance pages and on the creator's hub. A line is computed again while it
@@ -352,8 +352,10 @@ def _rung_line(metric: str, rung: dict[str, Any], currency: str) -> str:
 def explain(calculation: dict[str, Any]) -> list[str]:
     """The bonus calculation in plain words, one line per step: the window, the results, the
     measured metric, each rung's outcome (or the commission) and the bonus. The finance pages
-    and the creator's hub show these same lines."""
+    and the creator's hub show these same lines; nothing for a line stored without one."""
     calc = calculation
+    if not calc.get("rungs") and not calc.get("kind"):
+        return []
     currency = calc["currency"]
     conversions = calc["conversions"]
     lines = [_window_text(calc)]
@@ -393,10 +395,10 @@ def explain(calculation: dict[str, Any]) -> list[str]:
             else:
                 lines.append(
                     ngettext(
-                        "CPA: %(spend)s spent (the agreed fee and add-ons) ÷ %(n)s order = "
-                        "%(cpa)s.",
-                        "CPA: %(spend)s spent (the agreed fee and add-ons) ÷ %(n)s orders = "
-                        "%(cpa)s.",
+                        "CPA: %(spend)s spent (the committed cost, bonus not included) ÷ "
+                        "%(n)s order = %(cpa)s.",
+                        "CPA: %(spend)s spent (the committed cost, bonus not included) ÷ "
+                        "%(n)s orders = %(cpa)s.",
                         conversions,
                     )
                     % {

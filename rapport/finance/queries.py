@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from rapport.campaigns.models import Collaboration
+from rapport.campaigns.models import Collaboration, CollabStage
 from rapport.finance.models import BonusLine, Invoice, InvoiceStatus
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import Workspace
@@ -108,3 +108,16 @@ def collaboration_bonus(collaboration: Collaboration) -> BonusLine | None:
     return (
         BonusLine.objects.filter(collaboration=collaboration).select_related("approved_by").first()
     )
+
+
+# The stages from the wrap on: the creator sees their bonus from then (before it, a computed line
+# is finance's preview).
+WRAPPED = (CollabStage.REPORTED, CollabStage.PAID, CollabStage.CLOSED)
+
+
+def wrapped_bonus(collaboration: Collaboration) -> BonusLine | None:
+    """The bonus line the creator sees on the hub: once the collaboration reached the wrap (no
+    query before it)."""
+    if collaboration.stage not in WRAPPED:
+        return None
+    return collaboration_bonus(collaboration)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from rapport.campaigns.models import Collaboration
@@ -368,7 +369,12 @@ def payout_schedule(request: HttpRequest) -> HttpResponseBase:
     else:
         messages.success(
             request,
-            _("%(n)s invoices marked as payment scheduled.") % {"n": len(moved)},
+            ngettext(
+                "%(n)s invoice marked as payment scheduled.",
+                "%(n)s invoices marked as payment scheduled.",
+                len(moved),
+            )
+            % {"n": len(moved)},
         )
     return redirect("finance:invoices", ws=workspace.slug)
 

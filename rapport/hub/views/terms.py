@@ -12,7 +12,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from rapport.finance.bonuses import explain
-from rapport.finance.queries import collaboration_bonus
+from rapport.finance.queries import wrapped_bonus
 from rapport.finance.services import payment_days
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.decorators import hub_action
@@ -31,8 +31,8 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     agreed = queries.agreed_terms(collaboration)
     offer = None if agreed else queries.open_round(collaboration)
     contact = queries.contact_of(collaboration)
-    # Once the bonus is computed (at the wrap), its measured value and calculation are shown.
-    line = collaboration_bonus(collaboration) if agreed and agreed.bonus else None
+    # From the wrap on, the computed bonus gives the measured value and the calculation.
+    line = wrapped_bonus(collaboration) if agreed and agreed.bonus else None
     return {
         "terms_first_name": first_name(hub.creator.name),
         "terms_contact": contact.display_name if contact else "",
