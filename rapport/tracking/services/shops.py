@@ -3,8 +3,9 @@
 A shop's webhook address carries ``key``, a random token nobody can guess, so that the address
 itself names the shop; deliveries are then checked against ``secret``, the signing secret the shop
 gives (Shopify shows it under Settings > Notifications > Webhooks; WooCommerce uses the one typed
-when the webhook is created). The secret is kept to check signatures and is never shown back nor
-written to the audit log: only its last four characters are.
+when the webhook is created). The secret is kept, encrypted at rest, to check signatures; it is
+never shown back nor written to the audit log: only its last four characters are. (After a change
+of ``SECRET_KEY`` it reads back empty: the shop's page then asks for it again.)
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def receive_shopify(
             if topic == "orders/cancelled" and data.cancelled_at is None:
                 data = _cancelled(data, timezone.now())
             delivery = Delivery("stored", _ingest(shop, data))
-        return _accepted(shop, delivery)
+    return _accepted(shop, delivery)
 
 
 def is_woocommerce_ping(*, body: bytes, topic: str) -> bool:
@@ -148,7 +148,7 @@ def receive_woocommerce(*, shop: Shop, body: bytes, signature: str, topic: str) 
             delivery = _woocommerce_deleted(shop, payload)
         else:
             delivery = Delivery("stored", _ingest(shop, woocommerce_order(payload)))
-        return _accepted(shop, delivery)
+    return _accepted(shop, delivery)
 
 
 def _ingest(shop: Shop, data: OrderData) -> Order:
@@ -179,7 +179,8 @@ def _woocommerce_deleted(shop: Shop, payload: dict[str, Any]) -> Delivery:
 
 
 def _accepted(shop: Shop, delivery: Delivery) -> Delivery:
-    """Note the delivery's time on the shop (what its page shows as the last delivery)."""
+    """Note the delivery's time on the shop (what its page shows as the last delivery). After the
+    order's transaction, so that concurrent deliveries do not queue on the shop's row."""
     Shop.objects.filter(pk=shop.pk).update(last_delivery_at=timezone.now())
     logger.info("Webhook for shop %s: %s", shop.pk, delivery.status)
     return delivery
