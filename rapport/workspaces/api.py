@@ -35,6 +35,12 @@ class WorkspaceOut(Schema):
     hub_days_after_close: int = Field(
         description="How many days an ended collaboration's hub link keeps working."
     )
+    tracking_domains: list[str] = Field(
+        description="The domains tracking links may lead to (their subdomains too)."
+    )
+    attribution_days: int = Field(
+        description="An order without a code counts for the last tracked click this recent."
+    )
 
 
 class SettingsPatch(Schema):
@@ -48,6 +54,10 @@ class SettingsPatch(Schema):
     tier_thresholds: dict[str, Any] | None = None
     sla_policy: dict[str, Any] | None = None
     hub_days_after_close: int | None = Field(None, description="From 1 to 3650 days.")
+    tracking_domains: list[str] | None = Field(
+        None, description="The whole list, replacing the current one (shop.example.com, …)."
+    )
+    attribution_days: int | None = Field(None, description="From 1 to 365 days.")
 
 
 class MemberOut(Schema):

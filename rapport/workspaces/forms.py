@@ -161,6 +161,23 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "working this many days, then shows a friendly “this collaboration has ended” page."
         ),
     )
+    tracking_domains = forms.CharField(
+        label=_("Allowed destinations of tracking links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One domain per line, such as shop.example.com; its subdomains are allowed too. "
+            "Tracking links can only lead to these."
+        ),
+    )
+    attribution_days = forms.IntegerField(
+        label=_("Attribution window (days)"),
+        min_value=1,
+        required=False,
+        help_text=_(
+            "An order without a creator's code counts for the last tracked click this recent."
+        ),
+    )
 
     def __init__(self, data: Any = None, *, workspace: Workspace) -> None:
         initial = {
@@ -170,6 +187,10 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "default_currency": workspace.default_currency,
             "er_denominator": workspace.er_denominator,
             "hub_days_after_close": workspace.hub_days_after_close,
+            "tracking_domains": "\n".join(
+                workspace.tracking_domains if isinstance(workspace.tracking_domains, list) else []
+            ),
+            "attribution_days": workspace.attribution_days,
         }
         initial |= {f"tier_{k}": workspace.tier_thresholds.get(k) for k in TIER_KEYS}
         initial |= {
@@ -204,7 +225,10 @@ class WorkspaceSettingsForm(ServiceErrorsMixin, forms.Form):
             "er_denominator": data["er_denominator"],
             "tier_thresholds": {key: data[f"tier_{key}"] for key in TIER_KEYS},
             "sla_policy": {key: data[f"sla_{key}"] for key in DEFAULT_SLA_POLICY},
+            "tracking_domains": data["tracking_domains"],
         }
+        if data.get("attribution_days") is not None:  # left out: it stays as it is
+            values["attribution_days"] = data["attribution_days"]
         if data.get("hub_days_after_close") is not None:  # left out: it stays as it is
             values["hub_days_after_close"] = data["hub_days_after_close"]
         if data.get("time_zone"):  # left out: the time zone stays as it is

@@ -316,12 +316,16 @@ SETTINGS_FIELDS = (
     "tier_thresholds",
     "sla_policy",
     "hub_days_after_close",
+    "tracking_domains",
+    "attribution_days",
 )
 TIER_KEYS = ("micro", "mid", "macro", "mega")
 # The most a service level may be set to, per unit (a year of days, a month of hours).
 SLA_MAXIMUM = {"days": 365, "hours": 720}
 # How long an ended collaboration's hub link may stay open: a day to ten years.
 HUB_DAYS_RANGE = (1, 3650)
+# How far back an order may be credited to a tracked click: a day to a year.
+ATTRIBUTION_DAYS_RANGE = (1, 365)
 
 
 @functools.cache
@@ -577,6 +581,21 @@ def clean_workspace_settings(workspace: Workspace, values: dict[str, Any]) -> di
                 "whole number from %(least)s to %(most)s."
             ) % {"least": least, "most": most}
         cleaned["hub_days_after_close"] = days
+    if "tracking_domains" in values:
+        from rapport.tracking.services.links import clean_tracking_domains
+
+        try:
+            cleaned["tracking_domains"] = clean_tracking_domains(values["tracking_domains"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "attribution_days" in values:
+        days = _whole_number(values["attribution_days"])
+        least, most = ATTRIBUTION_DAYS_RANGE
+        if days is None or not least <= days <= most:
+            errors["attribution_days"] = _(
+                "The attribution window is a whole number of days, %(least)s to %(most)s."
+            ) % {"least": least, "most": most}
+        cleaned["attribution_days"] = days
     for key, clean in (("tier_thresholds", _clean_thresholds), ("sla_policy", _clean_sla_policy)):
         if key in values:
             try:

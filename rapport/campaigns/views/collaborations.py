@@ -52,8 +52,8 @@ from rapport.creators.queries import (
 )
 from rapport.finance import views as finance_views
 from rapport.hub.views import links as hub_links
-from rapport.tracking.views import links as tracking_links
 from rapport.paging import CappedPaginator, page_number
+from rapport.tracking.views import links as tracking_links
 from rapport.workspaces.decorators import (
     request_membership,
     request_user,

@@ -393,8 +393,8 @@ class HubMeOut(Schema):
 
 
 def _standing(collaboration: Collaboration) -> dict[str, Any]:
-    """Where the creator stands: measured by the computed bonus line once there is one."""
-    line = invoice_queries.collaboration_bonus(collaboration)
+    """Where the creator stands, measured by the bonus line of the wrap once there is one."""
+    line = invoice_queries.wrapped_bonus(collaboration)
     standing = terms_queries.bonus_standing(collaboration, measured=line.measured if line else None)
     return {
         "measured": standing.measured,

@@ -9,6 +9,8 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Collaboration, ShipmentItem
+from rapport.tracking.queries.links import codes_of, links_of
+from rapport.tracking.services.links import short_url
 
 
 @dataclass(frozen=True)
@@ -28,21 +30,32 @@ class TrackingKind(StrEnum):
 
 @dataclass(frozen=True)
 class TrackingAsset:
-    """Something the creator shares so their sales are counted: their tracking link or their
-    discount code. The tracking part supplies the kind and value; the hub says where it goes."""
+    """Something the creator shares so their sales are counted: one of their tracking links
+    (with the platform and placement it is for) or their discount code."""
 
     kind: TrackingKind
     value: str
+    platform: str = ""  # the platform's name, for a link
+    placement: str = ""  # a ``Placement`` value, for a link
 
     @property
     def label(self) -> str:
-        return _("Your link") if self.kind == TrackingKind.LINK else _("Your discount code")
+        if self.kind == TrackingKind.CODE:
+            return _("Your discount code")
+        if self.platform:
+            return _("Your link for %(platform)s") % {"platform": self.platform}
+        return _("Your link")
 
     @property
     def where(self) -> str:
-        if self.kind == TrackingKind.LINK:
-            return _("Put it in your bio or on your story's link sticker.")
-        return _("Your audience enters it at checkout.")
+        if self.kind == TrackingKind.CODE:
+            return _("Your audience enters it at checkout.")
+        return {
+            "bio": _("Put it in your bio or profile."),
+            "story": _("Put it on your story's link sticker."),
+            "post": _("Put it in your post's caption."),
+            "video": _("Put it in your video's description."),
+        }.get(self.placement, _("Share it where your audience will tap it."))
 
 
 def product_facts(collaboration: Collaboration) -> list[ProductFact]:
@@ -77,6 +90,17 @@ def product_facts(collaboration: Collaboration) -> list[ProductFact]:
 
 
 def tracking_assets(collaboration: Collaboration) -> list[TrackingAsset]:
-    """The creator's personal tracking link and discount code. None exist yet: the tracking
-    part (issue 5) supplies them here, and the hub shows their place until then."""
-    return []
+    """The creator's active tracking links (full short addresses) and active discount code."""
+    assets = [
+        TrackingAsset(
+            kind=TrackingKind.LINK,
+            value=short_url(link),
+            platform=link.get_platform_display(),
+            placement=link.placement,
+        )
+        for link in links_of(collaboration).filter(is_active=True)
+    ]
+    code = codes_of(collaboration).filter(is_active=True).first()
+    if code is not None:
+        assets.append(TrackingAsset(kind=TrackingKind.CODE, value=code.code))
+    return assets

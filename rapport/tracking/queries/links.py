@@ -4,15 +4,14 @@ collaboration's, a campaign's, and the campaign's tracking table with clicks and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rapport.campaigns.models import Campaign, Collaboration, CollabStage
 from rapport.tracking.models import DiscountCode, TrackingLink
-from rapport.tracking.queries.clicks import collaboration_counts
-from rapport.tracking.queries.orders import campaign_summary
+from rapport.tracking.queries.clicks import ClickCounts, collaboration_counts
+from rapport.tracking.queries.orders import OrderSummary, campaign_summary
 from rapport.workspaces.models import Workspace
 
 # The stages whose creators get a link and a code: from the contract on, and not out of the line.
@@ -67,7 +66,9 @@ def codes_of(collaboration: Collaboration) -> QuerySet[DiscountCode]:
 def campaign_links(campaign: Campaign) -> QuerySet[TrackingLink]:
     """Every link of the campaign's collaborations, by creator."""
     return (
-        TrackingLink.objects.filter(workspace_id=campaign.workspace_id, collaboration__campaign=campaign)
+        TrackingLink.objects.filter(
+            workspace_id=campaign.workspace_id, collaboration__campaign=campaign
+        )
         .select_related("collaboration__creator", "collaboration__campaign")
         .order_by("collaboration__creator__name", "collaboration_id", "platform", "placement", "id")
     )
@@ -76,7 +77,9 @@ def campaign_links(campaign: Campaign) -> QuerySet[TrackingLink]:
 def campaign_codes(campaign: Campaign) -> QuerySet[DiscountCode]:
     """Every discount code of the campaign's collaborations, by code."""
     return (
-        DiscountCode.objects.filter(workspace_id=campaign.workspace_id, collaboration__campaign=campaign)
+        DiscountCode.objects.filter(
+            workspace_id=campaign.workspace_id, collaboration__campaign=campaign
+        )
         .select_related("collaboration__creator", "collaboration__campaign")
         .order_by("code", "id")
     )
@@ -107,8 +110,8 @@ class TrackingRow:
     collaboration: Collaboration
     links: list[TrackingLink]
     code: DiscountCode | None
-    clicks: Any  # ClickCounts of the clicks queries, or None without clicks
-    orders: Any  # OrderSummary of the orders queries, or None without orders
+    clicks: ClickCounts | None  # None: no click yet
+    orders: OrderSummary | None  # None: no attributed order yet
 
     @property
     def active_links(self) -> list[TrackingLink]:

@@ -53,6 +53,16 @@ def _letters_and_digits(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", ascii_text)
 
 
+def plain_number(value: Any) -> str:
+    """A number without trailing zeros: 15, "15" and 15.00 all read "15" (never "1.5E+1")."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except InvalidOperation:
+        return str(value)
+
+
 def normalise_code(code: str) -> str:
     """A code as stored and compared: trimmed, upper case."""
     return (code or "").strip().upper()
@@ -66,7 +76,7 @@ def _part(collaboration: Collaboration, name: str, percent: Any) -> str:
         return _letters_and_digits(collaboration.creator.name.split(" ")[0])[:PART_LENGTH]
     if name == "CAMPAIGN":
         return _letters_and_digits(collaboration.campaign.slug)[:PART_LENGTH]
-    return _letters_and_digits(str(percent if percent is not None else ""))
+    return _letters_and_digits(plain_number(percent))
 
 
 def render_pattern(collaboration: Collaboration, pattern: str, percent: Any) -> str:
@@ -79,7 +89,7 @@ def render_pattern(collaboration: Collaboration, pattern: str, percent: Any) -> 
         raise ValidationError(
             {
                 "pattern": _("{%(p)s} is not a placeholder; use %(known)s.")
-                % {"p": unknown[0], "known": ", ".join("{%s}" % p for p in PLACEHOLDERS)}
+                % {"p": unknown[0], "known": ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)}
             }
         )
     literal = PLACEHOLDER.sub("", pattern)
@@ -93,19 +103,20 @@ def render_pattern(collaboration: Collaboration, pattern: str, percent: Any) -> 
     code = normalise_code(code)[: CODE_LENGTH - SUFFIX_LENGTH]
     if not code:
         raise ValidationError(
-            {"pattern": _("This pattern gives an empty code for %(creator)s.")
-             % {"creator": collaboration.creator.name}}  # fmt: skip
+            {
+                "pattern": _("This pattern gives an empty code for %(creator)s.")
+                % {"creator": collaboration.creator.name}
+            }
         )
     return code
 
 
 def code_taken(workspace: Workspace, code: str, exclude: int | None = None) -> bool:
     """Whether the workspace already has ``code``, whatever its case."""
-    return (
-        DiscountCode.objects.filter(workspace=workspace, code__iexact=code)
-        .exclude(pk=exclude)
-        .exists()
-    )
+    same = DiscountCode.objects.filter(workspace=workspace, code__iexact=code)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return same.exists()
 
 
 def _with_suffix(base: str) -> Iterator[str]:
@@ -205,16 +216,14 @@ def _clean_code_text(workspace: Workspace, code: str, exclude: int | None = None
 
 
 def _check_no_active_code(collaboration: Collaboration, exclude: int | None = None) -> None:
-    active = DiscountCode.objects.filter(collaboration=collaboration, is_active=True).exclude(
-        pk=exclude
-    )
+    active = DiscountCode.objects.filter(collaboration=collaboration, is_active=True)
+    if exclude is not None:
+        active = active.exclude(pk=exclude)
     current = active.first()
     if current is not None:
         raise ValidationError(
             {
-                "code": _(
-                    "%(creator)s already has the active code %(code)s; deactivate it first."
-                )
+                "code": _("%(creator)s already has the active code %(code)s; deactivate it first.")
                 % {"creator": collaboration.creator.name, "code": current.code}
             }
         )
@@ -245,7 +254,7 @@ def add_code(
 def describe(code: DiscountCode) -> str:
     """The discount in a few words: "15% off", "10.00 EUR off", "free shipping"."""
     if code.kind == DiscountKind.PERCENT:
-        return _("%(v)s%% off") % {"v": code.value.normalize()}
+        return _("%(v)s%% off") % {"v": plain_number(code.value)}
     if code.kind == DiscountKind.AMOUNT:
         return _("%(v)s %(c)s off") % {"v": code.value, "c": code.currency}
     return _("free shipping")
@@ -269,8 +278,10 @@ def create_code(
     off gives ``{PERCENT}`` its value). A collaboration has one active code at a time."""
     if collaboration.stage in CLOSED_STAGES:
         raise ValidationError(
-            {"collaboration": _("This collaboration is %(stage)s: it needs no discount code.")
-             % {"stage": collaboration.get_stage_display().lower()}}  # fmt: skip
+            {
+                "collaboration": _("This collaboration is %(stage)s: it needs no discount code.")
+                % {"stage": collaboration.get_stage_display().lower()}
+            }
         )
     terms = clean_terms(
         {
@@ -287,7 +298,7 @@ def create_code(
     if code.strip():
         text = _clean_code_text(collaboration.workspace, code)
     else:
-        percent = terms["value"].normalize() if terms["kind"] == DiscountKind.PERCENT else None
+        percent = terms["value"] if terms["kind"] == DiscountKind.PERCENT else None
         text = generate_code(collaboration=collaboration, pattern=pattern, percent=percent)
     row = add_code(collaboration=collaboration, code=text, terms=terms, actor=actor)
     record_on_timelines(
@@ -302,9 +313,7 @@ def create_code(
 
 
 @transaction.atomic
-def update_code(
-    *, discount_code: DiscountCode, actor: User | None, **values: Any
-) -> DiscountCode:
+def update_code(*, discount_code: DiscountCode, actor: User | None, **values: Any) -> DiscountCode:
     """Change a code's text, discount, window, usage limit, or reactivate it (``is_active``).
     A change clears the last check's result."""
     code = discount_code

@@ -81,9 +81,7 @@ def clean_tracking_domains(value: Any) -> list[str]:
         except ValueError:
             raise ValidationError(
                 {
-                    "tracking_domains": _(
-                        "“%(d)s” is not a domain: write it as shop.example.com."
-                    )
+                    "tracking_domains": _("“%(d)s” is not a domain: write it as shop.example.com.")
                     % {"d": entry}
                 }
             ) from None
@@ -120,9 +118,7 @@ def clean_destination(workspace: Workspace, destination: str) -> str:
     if not destination:
         raise _refuse(_("Give the page the link leads to, such as https://shop.example.com/."))
     if len(destination) > DESTINATION_LENGTH:
-        raise _refuse(
-            _("The address is longer than %(n)s characters.") % {"n": DESTINATION_LENGTH}
-        )
+        raise _refuse(_("The address is longer than %(n)s characters.") % {"n": DESTINATION_LENGTH})
     if any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in destination):
         raise _refuse(_("The address contains spaces or invisible characters; remove them."))
     if "\\" in destination:
@@ -134,8 +130,10 @@ def clean_destination(workspace: Workspace, destination: str) -> str:
         raise _refuse(_("Only http:// and https:// addresses can be tracking destinations."))
     if not parts.netloc or "@" in parts.netloc:
         raise _refuse(
-            _("The address has no host, or a name and password before it (“…@”): give a plain "
-              "address such as https://shop.example.com/page.")  # fmt: skip
+            _(
+                "The address has no host, or a name and password before it (“…@”): give a plain "
+                "address such as https://shop.example.com/page."
+            )
         )
     try:
         host = normalise_host(parts.hostname or "")
@@ -145,8 +143,10 @@ def clean_destination(workspace: Workspace, destination: str) -> str:
     domains = allowed_domains(workspace)
     if not domains:
         raise _refuse(
-            _("This workspace has no allowed destination domain yet: an owner adds the shop's "
-              "domain under Workspace settings, Tracking.")  # fmt: skip
+            _(
+                "This workspace has no allowed destination domain yet: an owner adds the shop's "
+                "domain under Workspace settings, Tracking."
+            )
         )
     if not any(host == d or host.endswith("." + d) for d in domains):
         raise _refuse(
@@ -283,7 +283,9 @@ def _check_free(
 ) -> None:
     taken = TrackingLink.objects.filter(
         collaboration=collaboration, platform=platform, placement=placement
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError(
             {
@@ -403,9 +405,7 @@ def deactivate_link(*, link: TrackingLink, actor: User | None, reason: str = "")
     return link
 
 
-def links_missing(
-    collaboration: Collaboration, platforms: Iterable[str]
-) -> list[str]:
+def links_missing(collaboration: Collaboration, platforms: Iterable[str]) -> list[str]:
     """The platforms among ``platforms`` on which the collaboration has no link at all (a
     deactivated link counts: preparing never brings back what someone stopped). Reads the
     prefetched ``tracking_links``."""

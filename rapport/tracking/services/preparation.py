@@ -103,7 +103,7 @@ def prepare_campaign(
             )
         if needs_code:
             text = code_services.generate_code(
-                collaboration=collaboration, pattern=pattern, percent=terms["value"].normalize()
+                collaboration=collaboration, pattern=pattern, percent=terms["value"]
             )
             result.codes.append(
                 code_services.add_code(

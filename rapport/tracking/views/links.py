@@ -72,10 +72,9 @@ def _campaign_tracking_page(
         campaign,
         "tracking/campaign_tracking.html",
         {
-            "rows": rows,
-            "short_urls": {
-                link.pk: services.short_url(link) for row in rows for link in row.links
-            },
+            "rows": [
+                (row, [(link, services.short_url(link)) for link in row.links]) for row in rows
+            ],
             "prepare_form": form,
             "problems": problems,
             "tracking_can_manage": can_manage,
@@ -194,7 +193,9 @@ def link_activate(request: HttpRequest, pk: int) -> HttpResponseBase:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Link %(url)s works again.") % {"url": services.short_url(link)})
+        messages.success(
+            request, _("Link %(url)s works again.") % {"url": services.short_url(link)}
+        )
     return redirect(collaboration_url(link.collaboration))
 
 

@@ -36,6 +36,8 @@ def test_get_the_workspace_and_its_settings(manager: Membership, api_client_for)
             "final_approval_buffer_business_days": 2,
         },
         "hub_days_after_close": 90,
+        "tracking_domains": [],
+        "attribution_days": 30,
     }
 
 
