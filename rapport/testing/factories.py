@@ -140,8 +140,10 @@ class TrackingLinkFactory(factory.django.DjangoModelFactory[TrackingLink]):
     utm_campaign = factory.LazyAttribute(lambda o: o.collaboration.campaign.slug)
     utm_content = factory.Sequence(lambda n: f"creator{n}-bio")
     target_url = factory.LazyAttribute(
-        lambda o: f"{o.destination}?utm_source={o.utm_source}&utm_medium={o.utm_medium}"
-        f"&utm_campaign={o.utm_campaign}&utm_content={o.utm_content}"
+        lambda o: (
+            f"{o.destination}?utm_source={o.utm_source}&utm_medium={o.utm_medium}"
+            f"&utm_campaign={o.utm_campaign}&utm_content={o.utm_content}"
+        )
     )
 
 
