@@ -103,7 +103,7 @@ def build_tracking(workspace: Workspace, users: dict[str, User], seed: int = 5) 
         for index in range(44 if live else 3):
             number += 1
             placed = since + (now - since) * rng.uniform(0.05, 0.95)
-            refunds = ()
+            refunds: tuple[RefundData, ...] = ()
             if index == 0:
                 refunds = (RefundData("r-" + str(number), Decimal("38.00"), placed),)
             orders.ingest(
