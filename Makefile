@@ -62,6 +62,8 @@ format: setup
 bench: setup
 	$(BIN)/python -m bench.creator_list
 	$(BIN)/python -m bench.campaigns
+	$(BIN)/python -m bench.redirect
+	$(BIN)/python -m bench.webhooks
 
 clean:
 	rm -rf $(VENV) node_modules
