@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
@@ -224,6 +225,11 @@ class PayoutRowOut(Schema):
     currency: str
     due_on: dt.date
     status: InvoiceStatus
+    warning: str = Field(
+        "",
+        description="Set when the creator's payout details changed within 7 days before the "
+        "invoice arrived, or since: check them before paying. Empty otherwise.",
+    )
 
 
 class ExcludedOut(PayoutRowOut):
@@ -243,6 +249,9 @@ class PayoutPreviewOut(Schema):
     included: list[PayoutRowOut]
     excluded: list[ExcludedOut]
     totals: list[TotalOut] = Field(description="What the file pays, per currency.")
+    not_found: list[int] = Field(
+        description="Chosen ids that are not invoices of this workspace (left out, not counted)."
+    )
 
 
 class PayoutParams(Schema):
@@ -277,8 +286,9 @@ class ScheduleIn(Schema):
     invoice_ids: list[int] = Field(description="Approved (or already scheduled) invoices.")
 
 
-def _row(invoice: Invoice) -> dict[str, Any]:
+def _row(invoice: Invoice, warning: str) -> dict[str, Any]:
     return {
+        "warning": warning,
         "invoice_id": invoice.pk,
         "number": invoice.number,
         "creator": invoice.collaboration.creator.name,
@@ -293,9 +303,10 @@ def _preview(payout: payouts.Payout) -> dict[str, Any]:
     return {
         "layout": payout.layout,
         "currency": payout.currency,
-        "included": [_row(i) for i in payout.included],
-        "excluded": [_row(e.invoice) | {"reason": e.reason} for e in payout.excluded],
+        "included": [_row(i, warning) for i, warning in payout.rows()],
+        "excluded": [_row(e.invoice, e.warning) | {"reason": e.reason} for e in payout.excluded],
         "totals": [{"currency": c, "amount": a} for c, a in payout.totals()],
+        "not_found": payout.not_found,
     }
 
 
@@ -307,7 +318,9 @@ def _preview(payout: payouts.Payout) -> dict[str, Any]:
 )
 def preview_payout(request: HttpRequest, params: Query[PayoutParams]) -> dict[str, Any]:
     """Which invoices a payout file in `layout` would pay, and which it cannot, with the reason.
-    Needs a role that manages invoices and sees payout details (finance)."""
+    Each row carries a `warning` when the creator's payout details changed lately; ids that are
+    not this workspace's invoices are listed in `not_found`. Needs a role that manages invoices
+    and sees payout details (finance)."""
     _require_export(request)
     payout = payouts.prepare_payout(
         workspace=workspace_of(request),
@@ -339,19 +352,21 @@ def export_payout(request: HttpRequest, payload: PayoutIn) -> HttpResponseBase:
         invoice_ids=payload.invoice_ids,
         currency=payload.currency,
     )
-    found = {i.pk for i in payout.included} | {e.invoice.pk for e in payout.excluded}
-    unknown = [pk for pk in payload.invoice_ids if pk not in found]
-    if unknown:
+    if payout.not_found:
         return JsonResponse(
-            {"detail": f"No such invoices: {', '.join(map(str, unknown))}.", "excluded": []},
+            {
+                "detail": _("No such invoices: %(ids)s.")
+                % {"ids": ", ".join(map(str, payout.not_found))},
+                "excluded": [],
+            },
             status=404,
         )
     if payout.excluded or not payout.included:
         return JsonResponse(
             {
-                "detail": "These invoices cannot go in the file; nothing was exported."
+                "detail": _("These invoices cannot go in the file; nothing was exported.")
                 if payout.excluded
-                else "Choose the invoices to pay.",
+                else _("Choose the invoices to pay."),
                 "excluded": _preview(payout)["excluded"],
             },
             status=400,
@@ -476,7 +491,7 @@ def compute_bonus(request: HttpRequest, collaboration_id: int) -> BonusLine:
     collaboration = collaboration_for(workspace, collaboration_id)
     line = bonuses.compute_bonus(collaboration=collaboration, actor=actor_of(request))
     if line is None:
-        raise ValidationError({"bonus": "The agreed terms have no bonus."})
+        raise ValidationError({"bonus": _("The agreed terms have no bonus.")})
     return queries.bonus_for(workspace, line.pk)
 
 

@@ -242,18 +242,9 @@ def approve_bonus(*, line: BonusLine, actor: User | None) -> BonusLine:
         raise ValidationError(
             {"status": _("This bonus is already “%(s)s”.") % {"s": line.get_status_display()}}
         )
-    line.status = BonusStatus.APPROVED
-    line.approved_by = actor
-    line.save(update_fields=["status", "approved_by"])
-    record_on_timelines(
-        line.collaboration,
-        actor=actor,
-        kind="bonus.approved",
-        summary=_summary(line, _("approved")),
-        obj=line,
-        changes={"status": (BonusStatus.COMPUTED, BonusStatus.APPROVED)},
+    return _advance(
+        line, BonusStatus.APPROVED, actor=actor, word=_("approved"), fields={"approved_by": actor}
     )
-    return line
 
 
 @transaction.atomic
@@ -273,17 +264,39 @@ def mark_bonus_paid(*, line: BonusLine, actor: User | None, paid_on: dt.date | N
         errors["paid_on"] = _("The payment date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    assert paid_on is not None
-    line.status = BonusStatus.PAID
-    line.paid_on = paid_on
-    line.save(update_fields=["status", "paid_on"])
+    return _advance(
+        line,
+        BonusStatus.PAID,
+        actor=actor,
+        word=_("paid"),
+        fields={"paid_on": paid_on},
+        changes={"paid_on": (None, paid_on)},
+    )
+
+
+def _advance(
+    line: BonusLine,
+    status: BonusStatus,
+    *,
+    actor: User | None,
+    word: str,
+    fields: dict[str, Any],
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> BonusLine:
+    """Move the (locked) bonus on to ``status`` with ``fields`` set, and note it on the
+    collaboration's timelines as ``bonus.<status>``: the status change and ``changes``."""
+    changes = {"status": (line.status, status), **(changes or {})}
+    line.status = status
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.save(update_fields=["status", *fields])
     record_on_timelines(
         line.collaboration,
         actor=actor,
-        kind="bonus.paid",
-        summary=_summary(line, _("paid")),
+        kind=f"bonus.{status.value}",
+        summary=_summary(line, word),
         obj=line,
-        changes={"status": (BonusStatus.APPROVED, BonusStatus.PAID), "paid_on": (None, paid_on)},
+        changes=changes,
     )
     return line
 

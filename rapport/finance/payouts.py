@@ -67,17 +67,32 @@ class Excluded:
 
     invoice: Invoice
     reason: str
+    warning: str = ""
 
 
 @dataclass
 class Payout:
     """A payout file before it is written: the invoices it pays and those it cannot, with the
-    reason. ``currency`` is the one currency of a PayPal file (empty for the bank layout)."""
+    reason. ``currency`` is the one currency of a PayPal file (empty for the bank layout);
+    ``warnings`` holds, by invoice id, the "payment details changed" warning of those whose
+    creator changed their payout details lately (see ``services.details_warnings``);
+    ``not_found`` the chosen ids that are not this workspace's invoices."""
 
     layout: str
     currency: str = ""
     included: list[Invoice] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
+    warnings: dict[int, str] = field(default_factory=dict)
+    not_found: list[int] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[Invoice, str]]:
+        """The invoices the file pays, each with its warning (empty when none)."""
+        return [(i, self.warnings.get(i.pk, "")) for i in self.included]
+
+    def flagged(self) -> list[tuple[Invoice, str]]:
+        """The invoices the file pays whose creator's payout details changed lately: check
+        them before sending the file."""
+        return [(i, warning) for i, warning in self.rows() if warning]
 
     def totals(self) -> list[tuple[str, Decimal]]:
         """What the file pays, per currency, in currency order."""
@@ -183,7 +198,10 @@ def prepare_payout(
 ) -> Payout:
     """Sort the chosen invoices (see :func:`selected_invoices`) into those the ``layout``'s file
     pays and those it cannot, each with its reason. A PayPal file holds one currency:
-    ``currency``, else the most frequent one; invoices in another are listed as excluded."""
+    ``currency``, else the most frequent one; invoices in another are listed as excluded.
+    Each invoice whose creator's payout details changed lately carries the same warning as its
+    note (:func:`services.details_warnings`); ids not found in the workspace are listed in
+    ``not_found``, never counted."""
     if layout not in Layout.values:
         raise ValidationError(
             {"layout": _("“%(l)s” is not a payout layout; use paypal or bank.") % {"l": layout}}
@@ -193,12 +211,19 @@ def prepare_payout(
         raise ValidationError(
             {"invoice_ids": _("A payout file holds at most %(n)s invoices.") % {"n": MAX_ROWS}}
         )
-    payout = Payout(layout=layout)
+    found = {i.pk for i in invoices}
+    payout = Payout(
+        layout=layout,
+        warnings=services.details_warnings(workspace, invoices),
+        not_found=[]
+        if due_by is not None
+        else [pk for pk in dict.fromkeys(invoice_ids) if pk not in found],
+    )
     candidates: list[Invoice] = []
     for invoice in invoices:
         problem = _status_problem(invoice) or _details_problem(invoice, layout)
         if problem:
-            payout.excluded.append(Excluded(invoice, problem))
+            payout.excluded.append(Excluded(invoice, problem, payout.warnings.get(invoice.pk, "")))
         else:
             candidates.append(invoice)
     if layout == Layout.PAYPAL:
@@ -215,6 +240,7 @@ def prepare_payout(
                             "%(ours)s). Export the %(theirs)s invoices in a file of their own."
                         )
                         % {"theirs": invoice.currency, "ours": payout.currency},
+                        payout.warnings.get(invoice.pk, ""),
                     )
                 )
     else:
@@ -293,14 +319,14 @@ def export_payout(
 
     Refused (``ValidationError`` naming ``invoice_ids``) when any chosen invoice cannot go in
     the file, with each one's reason, so nothing is left out unnoticed: choose again without
-    them. Audited with the layout and the invoices (their numbers, not the payout details).
-    The caller has checked :func:`may_export`.
+    them. Audited with the layout and the invoices (their numbers, not the payout details),
+    naming those whose creator's payout details changed lately. The file itself carries no
+    warning. The caller has checked :func:`may_export`.
     """
     ids = list(dict.fromkeys(invoice_ids))
     if not ids:
         raise ValidationError({"invoice_ids": _("Choose the invoices to pay.")})
     payout = prepare_payout(workspace=workspace, layout=layout, invoice_ids=ids, currency=currency)
-    found = {i.pk for i in payout.included} | {e.invoice.pk for e in payout.excluded}
     problems = [
         _("Invoice %(number)s (%(creator)s): %(reason)s")
         % {
@@ -310,21 +336,24 @@ def export_payout(
         }
         for e in payout.excluded
     ]
-    problems += [
-        _("Invoice #%(id)s: no such invoice.") % {"id": pk} for pk in ids if pk not in found
-    ]
+    problems += [_("Invoice #%(id)s: no such invoice.") % {"id": pk} for pk in payout.not_found]
     if problems:
         raise ValidationError({"invoice_ids": problems})
+    summary = _("%(layout)s payout file exported with %(n)s invoices: %(numbers)s") % {
+        "layout": Layout(layout).label,
+        "n": len(payout.included),
+        "numbers": ", ".join(i.number for i in payout.included),
+    }
+    flagged = payout.flagged()
+    if flagged:
+        summary += ". " + _("Payment details changed lately for %(numbers)s.") % {
+            "numbers": ", ".join(i.number for i, _warning in flagged)
+        }
     record(
         workspace=workspace,
         actor=actor,
         kind="payouts.exported",
-        summary=_("%(layout)s payout file exported with %(n)s invoices: %(numbers)s")
-        % {
-            "layout": Layout(layout).label,
-            "n": len(payout.included),
-            "numbers": ", ".join(i.number for i in payout.included),
-        },
+        summary=summary,
         changes={"invoices": (None, [i.pk for i in payout.included]), "layout": (None, layout)},
     )
     return payout, payout_csv(payout)

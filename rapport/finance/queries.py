@@ -88,6 +88,16 @@ def invoice_for(workspace: Workspace, pk: int) -> Invoice:
     return get_object_or_404(with_days_to_pay(qs, workspace), pk=pk)
 
 
+def unknown_invoice_ids(workspace: Workspace, ids: list[int]) -> list[int]:
+    """Those of ``ids`` that are not invoices of ``workspace``, in the order given."""
+    if not ids:
+        return []
+    known = set(
+        Invoice.objects.filter(workspace=workspace, pk__in=ids).values_list("pk", flat=True)
+    )
+    return [pk for pk in ids if pk not in known]
+
+
 def workspace_bonuses(workspace: Workspace, status: str = "") -> QuerySet[BonusLine]:
     """The workspace's bonus lines, the latest computed first, of one status when given."""
     qs = BonusLine.objects.filter(workspace=workspace)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Sequence
 from decimal import Decimal
 
 from babel import UnknownLocaleError
@@ -434,10 +435,39 @@ def details_warning(creator: Creator, received_at: dt.datetime) -> str:
     changed = payment_details_changed_at(creator, received_at - DETAILS_WATCH)
     if changed is None:
         return ""
-    day = timezone.localtime(changed, zone(creator.workspace.time_zone)).date()
+    return _details_changed_text(changed, creator.workspace.time_zone)
+
+
+def _details_changed_text(changed: dt.datetime, time_zone: str) -> str:
+    day = timezone.localtime(changed, zone(time_zone)).date()
     return _("Payment details changed on %(date)s: check them before paying.") % {
         "date": formats.date_format(day, "D j M Y")
     }
+
+
+def details_warnings(workspace: Workspace, invoices: Sequence[Invoice]) -> dict[int, str]:
+    """:func:`details_warning` for many invoices of ``workspace`` at once, read now, so a change
+    made after an invoice arrived counts too: invoice id → its warning, for the invoices that
+    have one. One query (the invoices come with their collaborations)."""
+    if not invoices:
+        return {}
+    earliest = min(i.received_at for i in invoices) - DETAILS_WATCH
+    changes: dict[int, list[dt.datetime]] = {}
+    for creator_id, at in AuditEvent.objects.filter(
+        workspace=workspace,
+        creator_id__in={i.collaboration.creator_id for i in invoices},
+        kind="creator.updated",
+        created_at__gte=earliest,
+        changes__has_any_keys=list(PAYOUT_FIELDS),
+    ).values_list("creator_id", "created_at"):
+        changes.setdefault(creator_id, []).append(at)
+    warnings: dict[int, str] = {}
+    for invoice in invoices:
+        since = invoice.received_at - DETAILS_WATCH
+        times = [at for at in changes.get(invoice.collaboration.creator_id, []) if at >= since]
+        if times:
+            warnings[invoice.pk] = _details_changed_text(max(times), workspace.time_zone)
+    return warnings
 
 
 def allowed_statuses(status: str) -> tuple[str, ...]:

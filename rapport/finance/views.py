@@ -28,6 +28,7 @@ from rapport.campaigns.services.reviews import FileGone
 from rapport.finance import bonuses, payouts, queries, services
 from rapport.finance.forms import BonusPaidForm, InvoiceForm, InvoiceStatusForm, PayoutForm
 from rapport.finance.models import BonusLine, BonusStatus, Invoice, InvoiceStatus
+from rapport.hub.money import money
 from rapport.paging import CappedPaginator, page_number
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.decorators import (
@@ -268,8 +269,8 @@ def invoice_list(request: HttpRequest) -> HttpResponseBase:
 
 
 def _ids(values: list[str]) -> list[int]:
-    """Invoice ids from ``ids`` parameters (each may be a comma-separated list)."""
-    return [int(p) for v in values for p in v.split(",") if p.strip().isdigit()]
+    """Invoice ids from ``ids`` parameters (each may be a comma-separated list), each once."""
+    return list(dict.fromkeys(int(p) for v in values for p in v.split(",") if p.strip().isdigit()))
 
 
 def _require_export(request: HttpRequest) -> None:
@@ -298,12 +299,16 @@ def _payout_page(
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
+    not_found = (
+        payout.not_found if payout is not None else queries.unknown_invoice_ids(workspace, ids)
+    )
     return render(
         request,
         "finance/payouts.html",
         {
             "form": form,
-            "ids": ids,
+            "ids": [pk for pk in ids if pk not in not_found],
+            "not_found": not_found,
             "payout": payout,
             "schedulable": [
                 i for i in (payout.included if payout else []) if i.status == InvoiceStatus.APPROVED
@@ -438,8 +443,7 @@ def bonus_compute(request: HttpRequest, pk: int) -> HttpResponseBase:
     else:
         messages.success(
             request,
-            _("Bonus computed: %(amount)s %(currency)s.")
-            % {"amount": line.amount, "currency": line.currency},
+            _("Bonus computed: %(amount)s.") % {"amount": money(line.amount, line.currency)},
         )
     url = reverse("campaigns:collaboration", kwargs={"ws": workspace.slug, "pk": pk})
     return redirect(url + "#bonus")

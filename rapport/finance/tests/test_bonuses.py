@@ -314,3 +314,12 @@ def test_the_api_computes_lists_approves_and_pays(
     assert [b["id"] for b in api.get("/api/v1/bonuses?status=paid").json()["items"]] == [body["id"]]
     viewer = api_client_for(member(Role.VIEWER))
     assert viewer.post(f"/api/v1/collaborations/{collaboration.pk}/bonus").status_code == 403
+
+
+def test_the_compute_message_writes_the_bonus_as_money(manager, client_for):
+    collaboration = agreed(manager, ladder("highest"))
+    orders(collaboration, 50)
+    answer = client_for(manager).post(bonus_url(collaboration, "bonus_compute"), follow=True)
+    html = answer.content.decode()
+    assert "Bonus computed: $500." in html
+    assert "Bonus computed: 500" not in html

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from rapport.creators.services import update_creator
 from rapport.finance import payouts, services
 from rapport.finance.models import Invoice, InvoiceStatus
 from rapport.finance.tests.invoice_fixtures import invoice_of, utc
@@ -227,8 +228,9 @@ def test_the_page_lists_exclusions_before_download_and_downloads_the_csv(
 ):
     client = client_for(finance)
     ids = [invoices["A1"].pk, invoices["N1"].pk]
-    # Sign-in, membership, notifications and session: up to 8; the invoices with their creators: 1.
-    with django_assert_max_num_queries(9):
+    # Sign-in, membership, notifications and session: up to 8; the invoices with their creators: 1;
+    # the recent changes of their payout details: 1.
+    with django_assert_max_num_queries(10):
         answer = client.get(url(workspace, "payouts"), {"layout": "paypal", "ids": ids})
     html = answer.content.decode()
     everything = client.get(url(workspace, "payouts"), {"layout": "bank", "due_by": "2026-12-31"})
@@ -319,3 +321,76 @@ def test_the_api_exports_or_lists_what_cannot_be_exported(
         content_type="application/json",
     )
     assert [i["status"] for i in scheduled.json()] == ["scheduled"]
+
+
+def test_changed_payment_details_are_flagged_in_the_preview_and_at_the_export(
+    invoices, workspace, finance, client_for, api_client_for
+):
+    ava = invoices["A1"].collaboration.creator
+    update_creator(creator=ava, actor=None, payout_email="new-ava@paypal.test")
+    warning = services.details_warning(ava, invoices["A1"].received_at)
+    assert warning.startswith("Payment details changed on ")
+    ids = [invoices["A1"].pk, invoices["A2"].pk, invoices["N1"].pk]
+
+    html = client_for(finance).get(url(workspace, "payouts"), {"layout": "paypal", "ids": ids})
+    html = html.content.decode()
+    included = html[html.index('id="included-title"') : html.index('id="excluded-title"')]
+    assert included.count(warning) == 2  # A-1 and A 2,b: both Ava's
+    download = html[html.index('id="download-title"') :]
+    assert "Check these 2 invoices' payment details before sending the file:" in download
+    assert f"Invoice A-1 (Ava Martin): {warning}" in download
+    assert "Invoice N-1" not in download  # Noor's details did not change
+
+    preview = (
+        api_client_for(finance)
+        .get("/api/v1/payouts/preview", {"layout": "paypal", "invoice_ids": ids})
+        .json()
+    )
+    assert [(r["number"], r["warning"]) for r in preview["included"]] == [
+        ("A-1", warning),
+        ("A 2,b", warning),
+    ]
+    assert [(r["number"], r["warning"]) for r in preview["excluded"]] == [("N-1", "")]
+
+    _payout, text = export(workspace, finance, "paypal", [invoices["A1"]])
+    assert "Payment details" not in text
+    assert rows_of(text)[0][0] == "new-ava@paypal.test"
+    summary = AuditEvent.objects.get(kind="payouts.exported").summary
+    assert summary.endswith("Payment details changed lately for A-1.")
+
+
+def test_ids_not_in_the_workspace_are_named_and_not_counted(
+    invoices, workspace, finance, client_for, api_client_for, other_workspace
+):
+    theirs = invoice_of(
+        CollaborationFactory.create(
+            campaign__workspace=other_workspace, committed_cost=1000, currency="EUR"
+        ),
+        "THEIRS-1",
+    )
+    client = client_for(finance)
+    ids = [invoices["A1"].pk, 999999, theirs.pk, invoices["A1"].pk]
+    html = client.get(url(workspace, "payouts"), {"layout": "paypal", "ids": ids}).content.decode()
+    assert "1 invoice chosen on the list." in html
+    assert f"Not invoices of this workspace, left out: #999999, {theirs.pk}." in html
+    assert "In the file: 1 invoice" in html and "THEIRS-1" not in html
+    assert 'name="ids" value="999999"' not in html
+    # The same when the form is refused before any preview.
+    refused = client.get(
+        url(workspace, "payouts"), {"layout": "paypal", "ids": ids, "currency": "EURO"}
+    ).content.decode()
+    assert "1 invoice chosen on the list." in refused
+    assert f"Not invoices of this workspace, left out: #999999, {theirs.pk}." in refused
+
+    api = api_client_for(finance)
+    preview = api.get("/api/v1/payouts/preview", {"layout": "paypal", "invoice_ids": ids}).json()
+    assert preview["not_found"] == [999999, theirs.pk]
+    assert [r["number"] for r in preview["included"]] == ["A-1"]
+    answer = api.post(
+        "/api/v1/payouts/export",
+        {"layout": "paypal", "invoice_ids": ids},
+        content_type="application/json",
+    )
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == f"No such invoices: 999999, {theirs.pk}."
+    assert not AuditEvent.objects.filter(kind="payouts.exported").exists()

@@ -1,5 +1,6 @@
 """In a real Chromium: finance ticks invoices on the list, previews the PayPal payout file (one
-invoice cannot go in it, and the page says why), downloads it and marks the paid ones
+invoice cannot go in it, and the page says why; the other's creator changed their PayPal
+e-mail lately, and the page warns before the download), downloads it and marks the paid ones
 scheduled."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.conftest import login
+from rapport.creators.services import update_creator
 from rapport.finance import services
 from rapport.finance.models import Invoice, InvoiceStatus
 from rapport.testing.factories import (
@@ -51,6 +53,8 @@ def test_finance_previews_downloads_and_schedules_a_paypal_payout(page, live_ser
         )
         services.set_invoice_status(invoice=invoice, status="approved", actor=farah)
 
+    update_creator(creator=ava, actor=None, payout_email="ava.new@pp.test")
+
     login(page, live_server, "farah@lumen.test")
     page.goto(f"{live_server.url}/w/lumen/finance/invoices/")
     page.get_by_label("Pay invoice AVA-1").check()
@@ -63,13 +67,16 @@ def test_finance_previews_downloads_and_schedules_a_paypal_payout(page, live_ser
     expect(page.locator("table.excluded")).to_contain_text(
         "Noor Haddad has no payout method: add their payout details first."
     )
+    warning = page.get_by_role("alert").filter(has_text="before sending the file")
+    expect(warning).to_contain_text("Invoice AVA-1 (Ava Martin): Payment details changed on ")
+    expect(page.locator("table.striped").first).to_contain_text("check them before paying.")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the file (1 invoice)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("lumen-payouts-paypal-eur-")
     with open(download.path(), encoding="utf-8") as handle:
         rows = list(csv.reader(io.StringIO(handle.read())))
-    assert [row[:3] for row in rows] == [["ava@pp.test", "1500.00", "EUR"]]
+    assert [row[:3] for row in rows] == [["ava.new@pp.test", "1500.00", "EUR"]]
     assert rows[0][5] == "PAYPAL"
 
     page.get_by_role("button", name="Mark this invoice as payment scheduled").click()
