@@ -49,5 +49,5 @@ class PrepareForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Placeholders: {HANDLE}, {NAME}, {PERCENT}, {CAMPAIGN}. Example: MAYAGLOW15."),
     )
     percent = forms.DecimalField(
-        label=_("Discount (% off)"), min_value=0, max_value=100, decimal_places=2, initial=15
+        label=_("Discount (percent off)"), min_value=0, max_value=100, decimal_places=2, initial=15
     )

@@ -28,7 +28,7 @@ def test_ops_prepares_and_checks_a_campaign(page: Any, live_server: Any, workspa
     page.goto(f"{live_server.url}/w/lumen/tracking/campaigns/{campaign.pk}/")
     expect(page.get_by_role("heading", name="Tracking", exact=True)).to_be_visible()
     page.get_by_label("Destination of the links").fill(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Discount (% off)").fill("20")
+    page.get_by_label("Discount (percent off)").fill("20")
     page.get_by_role("button", name="Create the missing links and codes").click()
 
     expect(page.get_by_text("2 links and 2 codes created")).to_be_visible()
