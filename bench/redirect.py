@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.creator_list import BENCH_DIR, PROJECT, bench_parser, load, throwaway_postgres
+from bench.creator_list import bench_parser, load
 from bench.load import LoadResult, Request, run_load
-from bench.server import gunicorn
+from bench.server import gunicorn, run_per_database
 
 TARGET_RATIO = 0.70
 SLUG = "bench-redirect-link"
@@ -61,62 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child(args)
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = []
-    for database in databases:
-        data_dir = Path(tempfile.mkdtemp(prefix=f"redirect-{database}-", dir=mkdir(BENCH_DIR)))
-        (data_dir / "static").mkdir()
-        env = {**os.environ, "RAPPORT_DATA_DIR": str(data_dir), "RAPPORT_DEBUG": "0"}
-        env["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
-        env["RAPPORT_LOG_LEVEL"] = "ERROR"
-        try:
-            if database == "sqlite":
-                env.pop("DATABASE_URL", None)
-                results.append(run_child_process(args, database, env))
-            elif os.environ.get("DATABASE_URL"):
-                print("PostgreSQL: using DATABASE_URL (use a scratch database).")
-                results.append(run_child_process(args, database, env))
-            else:
-                with throwaway_postgres(args.pg_port) as url:
-                    results.append(run_child_process(args, database, {**env, "DATABASE_URL": url}))
-        finally:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"\n{load()} on {os.cpu_count()} CPUs.")
-    return 0 if results and all(r["passed"] for r in results) else 1
-
-
-def mkdir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def run_child_process(args: argparse.Namespace, database: str, env: dict[str, str]) -> Any:
-    results = Path(env["RAPPORT_DATA_DIR"]) / "results.json"
-    command = [
-        sys.executable,
-        "-m",
-        "bench.redirect",
-        "--child",
-        "--database",
-        database,
-        "--results",
-        str(results),
-        "--clients",
-        str(args.clients),
-        "--requests",
-        str(args.requests),
-        "--warmup",
-        str(args.warmup),
-        "--workers",
-        str(args.workers),
-        "--port",
-        str(args.port),
-        "--rounds",
-        str(args.rounds),
-    ]
-    print(f"\n== {database}")
-    subprocess.run(command, env=env, cwd=PROJECT, check=True)
-    return json.loads(results.read_text())
+    options = {
+        "--clients": args.clients,
+        "--requests": args.requests,
+        "--warmup": args.warmup,
+        "--workers": args.workers,
+        "--port": args.port,
+        "--rounds": args.rounds,
+    }
+    return run_per_database(
+        "bench.redirect", database=args.database, pg_port=args.pg_port, options=options
+    )
 
 
 # --- Inside the child: Django set up on one database ----------------------------------------

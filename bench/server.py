@@ -11,22 +11,30 @@ The server runs ``rapport.wsgi:application`` with ``DJANGO_SETTINGS_MODULE=bench
 ``/bare/<slug>``, that only answers a 302), sync workers, the access log off, and
 ``RAPPORT_DEBUG=0``. ``env`` is the environment of the process that set the database up, so both
 see the same data directory and database.
+
+A benchmark's parent process runs itself as a child once per database with
+``run_per_database(module, database=..., pg_port=..., options=...)``: each child gets a throwaway
+data directory and database, starts the server and writes its results as JSON.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bench.creator_list import free_port
+from bench.creator_list import BENCH_DIR, free_port, load, throwaway_postgres
 
 PROJECT = Path(__file__).resolve().parent.parent
 SETTINGS = "bench.bench_settings"
@@ -58,6 +66,56 @@ def server_env(env: Mapping[str, str]) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONPATH": str(PROJECT),
     }
+
+
+def run_per_database(
+    module: str, *, database: str, pg_port: int, options: Mapping[str, object]
+) -> int:
+    """Run ``python -m <module> --child`` once per database asked for (``both``: SQLite, then
+    PostgreSQL) with ``options``, each on a throwaway data directory under ``var/bench`` removed
+    after, and a throwaway database (PostgreSQL at ``DATABASE_URL`` when set, else a private
+    cluster on ``pg_port``). Prints the machine's load; exit status 0 when every child passed."""
+    databases = ["sqlite", "postgres"] if database == "both" else [database]
+    prefix = module.rpartition(".")[2]
+    results = []
+    for name in databases:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        data_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-{name}-", dir=BENCH_DIR))
+        (data_dir / "static").mkdir()
+        env = {
+            **os.environ,
+            "RAPPORT_DATA_DIR": str(data_dir),
+            "RAPPORT_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "rapport.settings",
+            "RAPPORT_LOG_LEVEL": "ERROR",
+        }
+        try:
+            if name == "sqlite":
+                env.pop("DATABASE_URL", None)
+                results.append(_run_child(module, name, env, options))
+            elif os.environ.get("DATABASE_URL"):
+                print("PostgreSQL: using DATABASE_URL (use a scratch database).")
+                results.append(_run_child(module, name, env, options))
+            else:
+                with throwaway_postgres(pg_port) as url:
+                    results.append(_run_child(module, name, {**env, "DATABASE_URL": url}, options))
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"\n{load()} on {os.cpu_count()} CPUs.")
+    return 0 if results and all(r["passed"] for r in results) else 1
+
+
+def _run_child(
+    module: str, database: str, env: dict[str, str], options: Mapping[str, object]
+) -> Any:
+    """One child run; its results, as the JSON it wrote to ``--results``."""
+    results = Path(env["RAPPORT_DATA_DIR"]) / "results.json"
+    command = [sys.executable, "-m", module, "--child", "--database", database]
+    for option, value in {"--results": results, **options}.items():
+        command += [option, str(value)]
+    print(f"\n== {database}")
+    subprocess.run(command, env=env, cwd=PROJECT, check=True)
+    return json.loads(results.read_text())
 
 
 @contextmanager

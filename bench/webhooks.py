@@ -28,20 +28,17 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.creator_list import BENCH_DIR, PROJECT, bench_parser, load, throwaway_postgres
+from bench.creator_list import bench_parser, load
 from bench.load import Request, run_load
-from bench.redirect import figures_of, mkdir
-from bench.server import gunicorn
+from bench.redirect import figures_of
+from bench.server import gunicorn, run_per_database
 
 SECRET = "shpss_bench_9f8e7d6c5b4a"
 DOMAIN = "bench-glow.myshopify.com"
@@ -69,39 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child(args)
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = []
-    for database in databases:
-        data_dir = Path(tempfile.mkdtemp(prefix=f"webhooks-{database}-", dir=mkdir(BENCH_DIR)))
-        (data_dir / "static").mkdir()
-        env = {
-            **os.environ,
-            "RAPPORT_DATA_DIR": str(data_dir),
-            "RAPPORT_DEBUG": "0",
-            "DJANGO_SETTINGS_MODULE": "rapport.settings",
-            "RAPPORT_LOG_LEVEL": "ERROR",
-        }
-        try:
-            if database == "sqlite":
-                env.pop("DATABASE_URL", None)
-                results.append(run_child_process(args, database, env))
-            elif os.environ.get("DATABASE_URL"):
-                print("PostgreSQL: using DATABASE_URL (use a scratch database).")
-                results.append(run_child_process(args, database, env))
-            else:
-                with throwaway_postgres(args.pg_port) as url:
-                    results.append(run_child_process(args, database, {**env, "DATABASE_URL": url}))
-        finally:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"\n{load()} on {os.cpu_count()} CPUs.")
-    return 0 if results and all(r["passed"] for r in results) else 1
-
-
-def run_child_process(args: argparse.Namespace, database: str, env: dict[str, str]) -> Any:
-    results = Path(env["RAPPORT_DATA_DIR"]) / "results.json"
     options = {
-        "--database": database,
-        "--results": results,
         "--orders": args.orders,
         "--duplicates": args.duplicates,
         "--refunded": args.refunded,
@@ -111,12 +76,9 @@ def run_child_process(args: argparse.Namespace, database: str, env: dict[str, st
         "--warmup": args.warmup,
         "--seed": args.seed,
     }
-    command = [sys.executable, "-m", "bench.webhooks", "--child"]
-    for option, value in options.items():
-        command += [option, str(value)]
-    print(f"\n== {database}")
-    subprocess.run(command, env=env, cwd=PROJECT, check=True)
-    return json.loads(results.read_text())
+    return run_per_database(
+        "bench.webhooks", database=args.database, pg_port=args.pg_port, options=options
+    )
 
 
 # --- The deliveries and what they must leave behind -------------------------------------------

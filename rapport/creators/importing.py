@@ -394,6 +394,30 @@ def _csv_rows(fh: IO[bytes], encoding: str, delimiter: str) -> Iterator[list[Cel
         text.detach()
 
 
+def read_csv_bytes(data: bytes) -> list[list[str]]:
+    """The rows of a small CSV file given whole (the order and shipment imports): UTF-8 with or
+    without a BOM; separated by semicolons when the first line has more of them than commas
+    outside quotes, else by commas. Raises ``ValidationError`` with one message saying why the
+    file cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    outside_quotes = "".join(first.split('"')[::2])
+    delimiter = ";" if outside_quotes.count(";") > outside_quotes.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ValidationError(_("The CSV file cannot be read: %(why)s.") % {"why": exc}) from None
+
+
+def heading_key(heading: str) -> str:
+    """A column heading as headings are compared: lower case, underscores as spaces, spaces
+    collapsed ("Order_ID " and "order id" are the same)."""
+    return " ".join(heading.strip().lower().replace("_", " ").split())
+
+
 def _xlsx_rows(fh: IO[bytes]) -> Iterator[list[Cell]]:
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)

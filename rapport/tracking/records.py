@@ -23,7 +23,9 @@ class OrderData:
     """One order as the shop describes it. ``codes`` are as typed by the buyer (matching ignores
     case); ``landing_url`` is the first page of the visit, which may carry our ``rclid`` and UTM
     parameters; ``click_ref`` is our click reference when the shop passes it on separately (an
-    order note attribute or a meta field)."""
+    order note attribute or a meta field). ``updated_at`` is when the shop last changed the order
+    (None when the source does not say): a delivery older than one already applied does not change
+    the order's own fields, so deliveries arriving out of order do not undo each other."""
 
     external_id: str
     placed_at: dt.datetime
@@ -35,3 +37,4 @@ class OrderData:
     click_ref: str = ""
     cancelled_at: dt.datetime | None = None
     refunds: tuple[RefundData, ...] = ()
+    updated_at: dt.datetime | None = None

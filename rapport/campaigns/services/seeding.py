@@ -10,9 +10,7 @@ into the audit log, notifications or logs.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,6 +41,7 @@ from rapport.campaigns.queries import seeding as queries
 from rapport.campaigns.services import collaborations, sla
 from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.exporting import csv_lines, safe_cell
+from rapport.creators.importing import heading_key, read_csv_bytes
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import diff, is_currency, record
 
@@ -629,24 +628,13 @@ class TrackingImportResult:
 
 def _read_csv(data: bytes) -> list[list[str]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TrackingImportError(
-            [RowProblem(0, "file", _("The file is not UTF-8 text; save it as CSV UTF-8."))]
-        ) from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    outside_quotes = "".join(first.split('"')[::2])
-    delimiter = ";" if outside_quotes.count(";") > outside_quotes.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise TrackingImportError(
-            [RowProblem(0, "file", _("The CSV file cannot be read: %(why)s.") % {"why": exc})]
-        ) from None
+        return read_csv_bytes(data)
+    except ValidationError as exc:
+        raise TrackingImportError([RowProblem(0, "file", exc.messages[0])]) from None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
-    names = [" ".join(h.strip().lower().replace("_", " ").split()) for h in header]
+    names = [heading_key(h) for h in header]
     found: dict[str, int] = {}
     # The export's own headings in the member's language are recognised too (a French export
     # comes back with "Référence" and "Numéro de suivi").

@@ -15,6 +15,7 @@ from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.models import Collaboration
 from rapport.campaigns.queries.campaigns import campaign_for
 from rapport.tracking.queries import clicks
+from rapport.tracking.queries.links import link_for
 from rapport.workspaces.roles import Perm
 
 router = Router(tags=["Tracking"])
@@ -74,7 +75,7 @@ def link_clicks(request: HttpRequest, link_id: int, params: Query[DaysParams]) -
     """All-time counts of the link's clicks (people and robots apart, distinct visitors) and a
     daily series over the last `days` days."""
     require_perm(request, Perm.VIEW)
-    link = clicks.link_for(workspace_of(request), link_id)
+    link = link_for(workspace_of(request), link_id)
     counts = clicks.link_counts([link])[link.pk]
     return {
         "link_id": link.pk,

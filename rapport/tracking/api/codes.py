@@ -16,7 +16,8 @@ from rapport.api.permissions import actor_of, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.queries.campaigns import campaign_for
 from rapport.campaigns.queries.collaborations import collaboration_for
-from rapport.tracking.models import CheckResult, DiscountCode, DiscountKind
+from rapport.tracking.api.links import CollaborationAssetOut
+from rapport.tracking.models import DiscountCode, DiscountKind
 from rapport.tracking.queries.links import campaign_codes, code_for, codes_of
 from rapport.tracking.services import codes as services
 from rapport.workspaces.calendar import zone
@@ -28,14 +29,9 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Fiel
 TIME_HELP = "ISO 8601; without an offset it is read in the workspace's time zone."
 
 
-class CodeOut(Schema):
+class CodeOut(CollaborationAssetOut):
     """A creator's discount code, as the shop should have it."""
 
-    id: int
-    collaboration_id: int
-    creator_id: int
-    creator: str = Field(description="The creator's name.")
-    campaign_id: int
     code: str = Field(description="Upper case; orders match it whatever its case.")
     kind: DiscountKind = Field(description="percent, amount or shipping (free shipping).")
     value: Decimal = Field(description="The percentage, or the amount off in `currency`.")
@@ -43,27 +39,7 @@ class CodeOut(Schema):
     starts_at: dt.datetime | None = Field(description="Valid from (null: at once).")
     ends_at: dt.datetime | None = Field(description="Valid until (null: no end).")
     usage_limit: int | None = Field(description="At most this many orders; null for no limit.")
-    is_active: bool
-    checked_at: dt.datetime | None = Field(description="The last check before launch.")
-    check_result: CheckResult | None = Field(description="ok or problem; null before a check.")
-    check_message: str
-    created_at: dt.datetime
-
-    @staticmethod
-    def resolve_creator_id(code: DiscountCode) -> int:
-        return code.collaboration.creator_id
-
-    @staticmethod
-    def resolve_creator(code: DiscountCode) -> str:
-        return code.collaboration.creator.name
-
-    @staticmethod
-    def resolve_campaign_id(code: DiscountCode) -> int:
-        return code.collaboration.campaign_id
-
-    @staticmethod
-    def resolve_check_result(code: DiscountCode) -> str | None:
-        return code.check_result or None
+    is_active: bool = Field(description="A stopped code is left out of the shop's file.")
 
 
 class CodeIn(Schema):

@@ -17,7 +17,7 @@ from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.campaigns.queries.campaigns import campaign_for
 from rapport.campaigns.queries.collaborations import collaboration_for
 from rapport.creators.models import Platform
-from rapport.tracking.models import CheckResult, Placement, TrackingLink
+from rapport.tracking.models import CheckResult, DiscountCode, Placement, TrackingLink
 from rapport.tracking.queries.links import campaign_links, link_for, links_of
 from rapport.tracking.services import codes as code_services
 from rapport.tracking.services import links as services
@@ -30,14 +30,39 @@ router = Router(tags=["Tracking"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 
 
-class LinkOut(Schema):
-    """A creator's short link for one platform placement."""
+class CollaborationAssetOut(Schema):
+    """What links and codes share: whose they are, and the last check before launch."""
 
     id: int
     collaboration_id: int
     creator_id: int
     creator: str = Field(description="The creator's name.")
     campaign_id: int
+    checked_at: dt.datetime | None = Field(description="The last check before launch.")
+    check_result: CheckResult | None = Field(description="ok or problem; null before a check.")
+    check_message: str = Field(description="What the check found wrong, in plain words.")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_creator_id(row: TrackingLink | DiscountCode) -> int:
+        return row.collaboration.creator_id
+
+    @staticmethod
+    def resolve_creator(row: TrackingLink | DiscountCode) -> str:
+        return row.collaboration.creator.name
+
+    @staticmethod
+    def resolve_campaign_id(row: TrackingLink | DiscountCode) -> int:
+        return row.collaboration.campaign_id
+
+    @staticmethod
+    def resolve_check_result(row: TrackingLink | DiscountCode) -> str | None:
+        return row.check_result or None
+
+
+class LinkOut(CollaborationAssetOut):
+    """A creator's short link for one platform placement."""
+
     platform: Platform
     placement: Placement
     slug: str = Field(description="The short link's path part: /r/<slug>.")
@@ -49,30 +74,10 @@ class LinkOut(Schema):
     utm_campaign: str
     utm_content: str
     is_active: bool = Field(description="A stopped link answers 404 and records nothing.")
-    checked_at: dt.datetime | None = Field(description="The last check before launch.")
-    check_result: CheckResult | None = Field(description="ok or problem; null before a check.")
-    check_message: str = Field(description="What the check found wrong, in plain words.")
-    created_at: dt.datetime
-
-    @staticmethod
-    def resolve_creator_id(link: TrackingLink) -> int:
-        return link.collaboration.creator_id
-
-    @staticmethod
-    def resolve_creator(link: TrackingLink) -> str:
-        return link.collaboration.creator.name
-
-    @staticmethod
-    def resolve_campaign_id(link: TrackingLink) -> int:
-        return link.collaboration.campaign_id
 
     @staticmethod
     def resolve_short_url(link: TrackingLink) -> str:
         return services.short_url(link)
-
-    @staticmethod
-    def resolve_check_result(link: TrackingLink) -> str | None:
-        return link.check_result or None
 
 
 class LinkIn(Schema):

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapport.campaigns.models import Campaign
@@ -154,10 +153,3 @@ def redirect_target(slug: str) -> tuple[int, int, str] | None:
         cursor.execute(_target_sql(connection.vendor), [slug, True])
         row = cursor.fetchone()
     return (int(row[0]), int(row[1]), str(row[2])) if row else None
-
-
-def link_for(workspace: Workspace, pk: int) -> TrackingLink:
-    """One tracking link of the workspace, with its workspace, or 404."""
-    return get_object_or_404(
-        TrackingLink.objects.filter(workspace=workspace).select_related("workspace"), pk=pk
-    )

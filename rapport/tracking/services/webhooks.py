@@ -175,7 +175,10 @@ def _woocommerce_deleted(shop: Shop, payload: dict[str, Any]) -> Delivery:
     order = Order.objects.filter(shop=shop, external_id=external_id).first()
     if order is None:
         return Delivery("ignored", reason=_("Rapport has not received this order."))
-    return Delivery("stored", _ingest(shop, _cancelled(_as_data(order), timezone.now())))
+    # Deleted now: an update sent before the deletion and arriving after it does not restore it.
+    now = timezone.now()
+    data = OrderData(**{**_as_data(order).__dict__, "updated_at": now})
+    return Delivery("stored", _ingest(shop, _cancelled(data, now)))
 
 
 def _accepted(shop: Shop, delivery: Delivery) -> Delivery:
@@ -204,6 +207,7 @@ def _as_data(order: Order) -> OrderData:
         landing_url=order.landing_url,
         click_ref=order.click_ref,
         cancelled_at=order.cancelled_at,
+        updated_at=order.shop_updated_at,
         refunds=tuple(
             RefundData(external_id=r.external_id, amount=r.amount, refunded_at=r.refunded_at)
             for r in order.refunds.all()
@@ -218,10 +222,10 @@ def _as_data(order: Order) -> OrderData:
 def shopify_order(payload: dict[str, Any]) -> OrderData:
     """A Shopify order (the orders/create, orders/updated and orders/cancelled payload).
 
-    Read: ``id``, ``name``, ``created_at``, ``currency``, ``total_price``, ``cancelled_at``,
-    ``discount_codes[].code``, ``landing_site`` (the first page of the visit, often a path with
-    our ``rclid`` and UTM parameters), ``note_attributes[]`` named ``rclid``, and ``refunds[]``
-    (each refund's successful ``refund`` transactions)."""
+    Read: ``id``, ``name``, ``created_at``, ``updated_at``, ``currency``, ``total_price``,
+    ``cancelled_at``, ``discount_codes[].code``, ``landing_site`` (the first page of the visit,
+    often a path with our ``rclid`` and UTM parameters), ``note_attributes[]`` named ``rclid``,
+    and ``refunds[]`` (each refund's successful ``refund`` transactions)."""
     refunds = []
     for i, refund in enumerate(_list(payload, "refunds")):
         data = _shopify_refund(_dict(refund, f"refunds.{i}"), f"refunds.{i}.")
@@ -247,6 +251,7 @@ def shopify_order(payload: dict[str, Any]) -> OrderData:
         click_ref=click_ref,
         cancelled_at=_optional_moment(payload.get("cancelled_at"), "cancelled_at"),
         refunds=tuple(refunds),
+        updated_at=_optional_moment(payload.get("updated_at"), "updated_at"),
     )
 
 
@@ -284,8 +289,10 @@ def woocommerce_order(payload: dict[str, Any]) -> OrderData:
     landing page, and ``_wc_order_attribution_utm_*``) and an ``rclid`` field when the shop
     keeps one."""
     placed_at = _moment(payload.get("date_created_gmt"), "date_created_gmt", naive_utc=True)
-    modified = payload.get("date_modified_gmt")
-    modified_at = _optional_moment(modified, "date_modified_gmt", naive_utc=True) or placed_at
+    modified = _optional_moment(
+        payload.get("date_modified_gmt"), "date_modified_gmt", naive_utc=True
+    )
+    modified_at = modified or placed_at
     refunds = []
     for i, item in enumerate(_list(payload, "refunds")):
         refund = _dict(item, f"refunds.{i}")
@@ -321,6 +328,7 @@ def woocommerce_order(payload: dict[str, Any]) -> OrderData:
         click_ref=_click_ref(meta.get("rclid", meta.get("_rclid"))),
         cancelled_at=modified_at if status in WOOCOMMERCE_VOID_STATUSES else None,
         refunds=tuple(refunds),
+        updated_at=modified,
     )
 
 

@@ -7,11 +7,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rapport.tracking.models import Click, TrackingLink
+import pytest
+
+from rapport.testing.factories import ShopFactory
+from rapport.tracking.models import Click, Shop, TrackingLink
 from rapport.tracking.records import OrderData
+from rapport.workspaces.models import Workspace
 
 PAYLOADS = Path(__file__).parent / "payloads"
 PLACED = dt.datetime(2026, 3, 31, 12, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def shop(workspace: Workspace) -> Shop:
+    """A shop of the test's workspace (import it into a test module to use it)."""
+    return ShopFactory.create(workspace=workspace)
 
 
 def order_data(**overrides: Any) -> OrderData:

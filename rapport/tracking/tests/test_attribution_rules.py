@@ -14,20 +14,14 @@ from rapport.finance.models import BonusLine, BonusStatus
 from rapport.testing.factories import (
     CollaborationFactory,
     DiscountCodeFactory,
-    ShopFactory,
     TrackingLinkFactory,
 )
 from rapport.tracking.models import Attribution, Shop, TrackingLink
 from rapport.tracking.services.orders import ingest
-from rapport.tracking.tests.order_helpers import PLACED, click_on, order_data
+from rapport.tracking.tests.order_helpers import DAY, PLACED, click_on, order_data, shop
 from rapport.workspaces.models import Workspace
 
-DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def shop(workspace: Workspace) -> Shop:
-    return ShopFactory.create(workspace=workspace)
+__all__ = ["shop"]  # fixtures
 
 
 @pytest.fixture

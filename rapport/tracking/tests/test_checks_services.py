@@ -40,6 +40,8 @@ class Shop(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(SLOW_SECONDS)
             self._answer(200)
+        elif path == "/endless":
+            self._endless()
         else:
             self._answer(404)
 
@@ -53,6 +55,18 @@ class Shop(BaseHTTPRequestHandler):
             self.wfile.write(b"ok")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the check gave up on a slow answer, as it should
+
+    def _endless(self) -> None:
+        """A page announcing a gigabyte and sending only its first bytes, then nothing."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", str(10**9))
+            self.end_headers()
+            self.wfile.write(b"<html>")
+            self.wfile.flush()
+            time.sleep(SLOW_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, *args: object) -> None:
         pass
@@ -89,6 +103,11 @@ def test_probe_reads_the_final_answer(shop_url):
     assert probe(f"{shop_url}/slow", timeout=0.5) == "the page did not answer within 0.5 seconds"
     assert probe("http://127.0.0.1:9/") == "the server refused the connection"
     assert probe("http://no-such-host.invalid/") == "the domain name does not resolve (DNS)"
+
+
+def test_probe_reads_only_the_status_never_the_page(shop_url):
+    # Reading the body would wait on the missing bytes past the timeout and report a slow page.
+    assert probe(f"{shop_url}/endless", timeout=0.5) == ""
 
 
 def test_the_check_names_each_creator_and_link_or_code_at_fault(campaign, maya, shop_url):

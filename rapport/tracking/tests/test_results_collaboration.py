@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,6 @@ from rapport.campaigns.models import Collaboration
 from rapport.testing.factories import (
     CollaborationFactory,
     DiscountCodeFactory,
-    ShopFactory,
     TrackingLinkFactory,
 )
 from rapport.tracking.models import Shop
@@ -22,15 +20,10 @@ from rapport.tracking.queries.orders import OrderSummary, campaign_summary, crea
 from rapport.tracking.queries.results import Results, collaboration_results
 from rapport.tracking.records import RefundData
 from rapport.tracking.services.orders import ingest
-from rapport.tracking.tests.order_helpers import PLACED, click_on, order_data
+from rapport.tracking.tests.order_helpers import DAY, PLACED, click_on, order_data, shop
 from rapport.workspaces.models import Membership, Workspace
 
-DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def shop(workspace: Workspace) -> Shop:
-    return ShopFactory.create(workspace=workspace)
+__all__ = ["shop"]  # fixtures
 
 
 @pytest.fixture

@@ -122,6 +122,40 @@ def test_a_cancelled_order_brings_in_nothing(shop: Shop) -> None:
     assert Order.objects.get().cancelled_at == dt.datetime(2026, 11, 22, 13, 15, tzinfo=dt.UTC)
 
 
+def test_an_older_delivery_arriving_late_does_not_undo_the_cancellation(shop: Shop) -> None:
+    shopify(shop, payload("shopify_orders_cancelled.json"), "orders/cancelled")
+
+    late_create = shopify(shop, payload(CREATE))  # the shop changed it on 20 Nov, before 22 Nov
+    late_refund = shopify(shop, payload("shopify_orders_updated_refund.json"), "orders/updated")
+
+    assert late_create.json()["order"]["cancelled"] is True
+    order = Order.objects.get()
+    assert order.cancelled_at == dt.datetime(2026, 11, 22, 13, 15, tzinfo=dt.UTC)
+    assert order.shop_updated_at == dt.datetime(2026, 11, 22, 13, 15, 1, tzinfo=dt.UTC)
+    # Its refund still counts: refunds only ever add.
+    assert late_refund.json()["order"]["refunded"] == "20.00"
+    assert (order.refunded, order.revenue) == (Decimal("20.00"), Decimal("0.00"))
+
+
+def test_a_newer_update_applies(shop: Shop) -> None:
+    shopify(shop, payload("shopify_orders_cancelled.json"), "orders/cancelled")
+
+    newer = edited(CREATE, total_price="70.00", updated_at="2026-11-23T10:00:00-05:00")
+    response = shopify(shop, newer, "orders/updated")
+
+    assert response.json()["order"] | {"id": 0} == {
+        "id": 0,
+        "external_id": "5830117523541",
+        "name": "#1001",
+        "currency": "USD",
+        "total": "70.00",
+        "refunded": "0.00",
+        "revenue": "70.00",
+        "cancelled": False,
+    }
+    assert Order.objects.get().shop_updated_at == dt.datetime(2026, 11, 23, 15, tzinfo=dt.UTC)
+
+
 def test_the_click_reference_in_a_note_attribute_attributes_the_order(shop: Shop) -> None:
     link = TrackingLinkFactory.create(collaboration__campaign__workspace=shop.workspace)
     Click.objects.create(

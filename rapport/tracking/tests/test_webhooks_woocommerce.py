@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from rapport.testing.factories import (
     CollaborationFactory,
@@ -131,6 +132,34 @@ def test_a_cancelled_order_brings_in_nothing(shop: Shop) -> None:
     assert Order.objects.get().revenue == Decimal(0)
 
 
+def test_an_older_delivery_arriving_late_does_not_undo_the_cancellation(shop: Shop) -> None:
+    woocommerce(shop, payload("woocommerce_order_cancelled.json"), "order.updated")
+
+    late_create = woocommerce(shop, payload(CREATED))  # modified 20 Nov, cancelled 22 Nov
+    late_refund = woocommerce(
+        shop, payload("woocommerce_order_updated_refund.json"), "order.updated"
+    )
+
+    assert late_create.json()["order"]["cancelled"] is True
+    order = Order.objects.get()
+    assert order.shop_updated_at == dt.datetime(2026, 11, 22, 7, tzinfo=dt.UTC)
+    assert order.cancelled_at == dt.datetime(2026, 11, 22, 7, tzinfo=dt.UTC)
+    # Its refund still counts: refunds only ever add.
+    assert late_refund.json()["order"]["refunded"] == "10.00"
+    assert (order.refunded, order.revenue) == (Decimal("10.00"), Decimal("0.00"))
+
+
+def test_a_newer_update_applies(shop: Shop) -> None:
+    woocommerce(shop, payload("woocommerce_order_cancelled.json"), "order.updated")
+
+    reopened = edited(CREATED, status="processing", date_modified_gmt="2026-11-23T08:00:00")
+    response = woocommerce(shop, reopened, "order.updated")
+
+    assert response.json()["order"]["cancelled"] is False
+    assert response.json()["order"]["revenue"] == "59.90"
+    assert Order.objects.get().shop_updated_at == dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
+
+
 def test_a_deleted_order_is_cancelled_and_a_restored_one_counts_again(shop: Shop) -> None:
     woocommerce(shop, payload(CREATED))
     woocommerce(shop, payload("woocommerce_order_updated_refund.json"), "order.updated")
@@ -141,7 +170,13 @@ def test_a_deleted_order_is_cancelled_and_a_restored_one_counts_again(shop: Shop
     order = Order.objects.get()
     assert order.cancelled_at is not None and order.revenue == Decimal(0)
     assert order.refunded == Decimal("10.00")  # the refund is kept
-    restored = woocommerce(shop, payload("woocommerce_order_updated_refund.json"), "order.restored")
+    # An update from before the deletion, arriving after it, does not bring the order back.
+    late = woocommerce(shop, payload("woocommerce_order_updated_refund.json"), "order.updated")
+    assert late.json()["order"]["cancelled"] is True
+    # Restoring it changes the order again, so WooCommerce sends a newer modification time.
+    later = (timezone.now() + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    restored_order = edited("woocommerce_order_updated_refund.json", date_modified_gmt=later)
+    restored = woocommerce(shop, restored_order, "order.restored")
     assert restored.json()["order"]["revenue"] == "49.90"
 
 
