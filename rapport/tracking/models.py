@@ -191,6 +191,7 @@ class Attribution(models.TextChoices):
     CODE = "code", _("Discount code")
     CLICK = "click", _("Tracked click")
     NONE = "none", _("Not attributed")
+    MANUAL = "manual", _("Set by hand")
 
 
 class OrderSource(models.TextChoices):
@@ -224,7 +225,7 @@ class Order(models.Model):
         Collaboration, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
     attributed_by = models.CharField(
-        _("attributed by"), max_length=5, choices=Attribution.choices, default=Attribution.NONE
+        _("attributed by"), max_length=8, choices=Attribution.choices, default=Attribution.NONE
     )
     discount_code = models.ForeignKey(
         DiscountCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
@@ -233,6 +234,9 @@ class Order(models.Model):
         Click, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
     source = models.CharField(max_length=8, choices=OrderSource.choices)
+    # When the shop last changed the order, per the newest delivery applied: an older delivery
+    # arriving late does not undo a newer one.
+    shop_updated_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

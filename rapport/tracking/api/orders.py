@@ -1,5 +1,5 @@
-"""API: orders, their attribution, the orders file upload, and a collaboration's results (the same
-services and roles as the pages)."""
+"""API: orders, their attribution (also set by hand), the orders export and file upload, and a
+collaboration's results (the same services and roles as the pages)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
@@ -19,6 +20,9 @@ from rapport.campaigns.queries.collaborations import collaboration_for
 from rapport.tracking.models import Attribution, Order, Refund
 from rapport.tracking.queries import orders as queries
 from rapport.tracking.queries.results import Results, collaboration_results
+from rapport.tracking.queries.shops import shop_for
+from rapport.tracking.services.attribution import attribute_by_hand, clear_attribution
+from rapport.tracking.services.order_export import orders_export
 from rapport.tracking.services.order_import import OrderImportError, import_orders, summary_dict
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.roles import Perm
@@ -51,7 +55,8 @@ class OrderOut(Schema):
     codes: list[str] = Field(description="The discount codes on the order, upper case.")
     landing_url: str = Field(description="The first page of the buyer's visit, if the shop said.")
     attributed_by: Attribution = Field(
-        description="code: its discount code; click: a tracked click in the window; none."
+        description="code: its discount code; click: a tracked click in the window; manual: "
+        "set by hand (deliveries keep it); none."
     )
     collaboration_id: int | None = Field(description="The collaboration it counts for.")
     creator: str | None = Field(description="That collaboration's creator.")
@@ -101,11 +106,32 @@ class OrderDetailOut(OrderOut):
         return queries.attribution_reason(o)
 
 
-class OrderParams(PageParams):
-    attribution: Attribution | None = Field(None, description="code, click or none.")
+class OrderFilterParams(Schema):
+    attribution: Attribution | None = Field(None, description="code, click, manual or none.")
     campaign_id: int | None = Field(None, description="Only orders counting for this campaign.")
     shop_id: int | None = Field(None, description="Only this shop's orders.")
     currency: str | None = Field(None, description="Only orders in this currency.")
+
+    def filters(self) -> queries.OrderFilters:
+        return queries.OrderFilters(
+            attribution=self.attribution.value if self.attribution else "",
+            campaign_id=self.campaign_id,
+            shop_id=self.shop_id,
+            currency=(self.currency or "").upper(),
+        )
+
+
+class OrderParams(PageParams, OrderFilterParams):
+    pass
+
+
+class HandAttributionIn(Schema):
+    collaboration_id: int = Field(description="One of the workspace's collaborations.")
+    reason: str = Field("", max_length=500, description="Why; kept on the timelines.")
+
+
+class ClearAttributionIn(Schema):
+    reason: str = Field("", max_length=500, description="Why; kept on the timelines.")
 
 
 class ImportSummaryOut(Schema):
@@ -150,15 +176,20 @@ def list_orders(request: HttpRequest, params: Query[OrderParams]) -> dict[str, A
     """The workspace's orders, newest first; `attribution=none` lists those nobody is credited
     with."""
     require_perm(request, Perm.VIEW)
-    filters = queries.OrderFilters(
-        attribution=params.attribution.value if params.attribution else "",
-        campaign_id=params.campaign_id,
-        shop_id=params.shop_id,
-        currency=(params.currency or "").upper(),
-    )
-    qs = queries.workspace_orders(workspace_of(request), filters)
+    qs = queries.workspace_orders(workspace_of(request), params.filters())
     page = keyset_page(qs, cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next": page.next}
+
+
+@router.get("/orders/export", response={200: None, **ERRORS}, summary="Export orders (CSV)")
+def export_orders(request: HttpRequest, params: Query[OrderFilterParams]) -> HttpResponseBase:
+    """The orders the filters keep, newest first, as CSV: order, shop, placed (ISO 8601 in the
+    workspace's time zone), currency, total, refunded, revenue, cancelled, codes, attributed by,
+    creator, campaign (text cells made safe for spreadsheets). Needs the export permission."""
+    require_perm(request, Perm.EXPORT)
+    return orders_export(
+        workspace=workspace_of(request), actor=actor_of(request), filters=params.filters()
+    )
 
 
 @router.get(
@@ -181,20 +212,61 @@ def import_file(request: HttpRequest, shop_id: Form[int], file: File[UploadedFil
     export. Every row is checked first: any problem answers 400 listing them all (row, column,
     why) and stores nothing. The same file twice changes nothing the second time."""
     require_perm(request, Perm.MANAGE_TRACKING)
-    shop = queries.shop_for(workspace_of(request), shop_id)
+    shop = shop_for(workspace_of(request), shop_id)
     try:
         summary = import_orders(shop=shop, data=file.read(), actor=actor_of(request))
     except OrderImportError as exc:
         return Status(
             400,
             {
-                "detail": "The file has problems; nothing was stored.",
+                "detail": _("The file has problems; nothing was stored."),
                 "problems": [
                     {"row": p.row, "column": p.column, "message": p.message} for p in exc.problems
                 ],
             },
         )
     return summary_dict(summary)
+
+
+@router.post(
+    "/orders/{int:order_id}/attribution",
+    response={200: OrderDetailOut, **ERRORS},
+    summary="Set an order's attribution by hand",
+)
+def set_attribution(request: HttpRequest, order_id: int, payload: HandAttributionIn) -> Order:
+    """Make the order count for `collaboration_id` whatever the rules say; deliveries keep it
+    until DELETE. 422 (`collaboration`) for another workspace's collaboration, or when the order
+    would leave or join a collaboration whose bonus is approved or paid."""
+    require_perm(request, Perm.MANAGE_TRACKING)
+    workspace = workspace_of(request)
+    order = queries.order_for(workspace, order_id)
+    attribute_by_hand(
+        order=order,
+        collaboration=collaboration_for(workspace, payload.collaboration_id),
+        actor=actor_of(request),
+        reason=payload.reason,
+    )
+    return queries.order_for(workspace, order_id)
+
+
+@router.delete(
+    "/orders/{int:order_id}/attribution",
+    response={200: OrderDetailOut, **ERRORS},
+    summary="Hand an order back to the attribution rules",
+)
+def delete_attribution(
+    request: HttpRequest, order_id: int, payload: ClearAttributionIn | None = None
+) -> Order:
+    """Undo an attribution set by hand: the rules apply again at once. 422 (`attributed_by`)
+    when the order was not set by hand."""
+    require_perm(request, Perm.MANAGE_TRACKING)
+    workspace = workspace_of(request)
+    clear_attribution(
+        order=queries.order_for(workspace, order_id),
+        actor=actor_of(request),
+        reason=payload.reason if payload else "",
+    )
+    return queries.order_for(workspace, order_id)
 
 
 @router.get(

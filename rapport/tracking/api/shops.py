@@ -1,6 +1,8 @@
 """API: shops that send orders (the same services and roles as the shops page).
 
-The signing secret is write-only: answers give its last four characters, never the secret.
+The signing secret is write-only: answers give bullets and at most its last two characters,
+never the secret. The webhook address carries the shop's key: only tokens whose role manages
+tracking get it (``null`` for the others).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from rapport.api.pagination import Page, PageParams, keyset_page
-from rapport.api.permissions import actor_of, require_perm, workspace_of
+from rapport.api.permissions import actor_of, allows, require_perm, workspace_of
 from rapport.api.schemas import ErrorOut, FieldErrorsOut
 from rapport.creators.api import unset
 from rapport.tracking.models import Shop, ShopPlatform
@@ -34,14 +36,16 @@ class ShopOut(Schema):
     platform: ShopPlatform
     domain: str = Field(description="The shop's host name; may be empty.")
     is_active: bool = Field(description="false: deliveries to its address are refused (404).")
-    webhook_url: str = Field(
+    webhook_url: str | None = Field(
         description="The absolute address to paste into the shop's admin; empty for platform "
-        "other (file upload only)."
+        "other (file upload only); null unless the token's role manages tracking (owner, "
+        "manager, ops), as it carries the shop's key."
     )
     topics: list[str] = Field(description="The webhook topics to subscribe in the shop's admin.")
     secret_hint: str = Field(
-        description="The signing secret's last four characters after bullets; empty when none "
-        "is set. The secret itself is never returned."
+        description="Bullets, then the signing secret's last two characters when it is longer "
+        "than 24 (bullets only otherwise); empty when none is set. The secret itself is never "
+        "returned."
     )
     last_delivery_at: dt.datetime | None = Field(
         description="When the last accepted delivery arrived."
@@ -50,7 +54,9 @@ class ShopOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_webhook_url(shop: Shop) -> str:
+    def resolve_webhook_url(shop: Shop, context: dict[str, Any]) -> str | None:
+        if not allows(context["request"], Perm.MANAGE_TRACKING):
+            return None
         return services.webhook_url(shop)
 
     @staticmethod

@@ -10,15 +10,18 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rapport.campaigns.models import Campaign
+from rapport.campaigns.models import Campaign, Collaboration
 from rapport.creators.models import Creator
-from rapport.tracking.models import Attribution, Order, Shop
+from rapport.tracking.models import Attribution, Order
 from rapport.tracking.services.attribution import CLICK_PARAMETER, click_ref_of, landing_parameters
+from rapport.tracking.services.links import CLOSED_STAGES
 from rapport.tracking.services.orders import CENT
-from rapport.workspaces.models import Workspace
+from rapport.workspaces.models import AuditEvent, Workspace
 
 # An order that counts as a conversion: not cancelled and not refunded in full.
 CONVERTED = Q(cancelled_at__isnull=True) & (Q(revenue__gt=0) | Q(total=0))
@@ -94,16 +97,6 @@ def order_for(workspace: Workspace, pk: int) -> Order:
     )
 
 
-def workspace_shops(workspace: Workspace) -> QuerySet[Shop]:
-    """The shops an order file can go into."""
-    return Shop.objects.filter(workspace=workspace).order_by("name", "id")
-
-
-def shop_for(workspace: Workspace, pk: int) -> Shop:
-    """One of the workspace's shops; 404 for any other."""
-    return get_object_or_404(Shop.objects.select_related("workspace"), workspace=workspace, pk=pk)
-
-
 def order_currencies(workspace: Workspace) -> list[str]:
     """The currencies the workspace's orders came in, for the list's filter."""
     return sorted(
@@ -116,6 +109,17 @@ def order_currencies(workspace: Workspace) -> list[str]:
 
 def attribution_reason(order: Order) -> str:
     """Why the order counts for its collaboration (or for nobody), in a sentence."""
+    if order.attributed_by == Attribution.MANUAL:
+        event = hand_attribution_event(order)
+        if event is None:
+            return _("Set by hand; deliveries do not change it.")
+        said = _("Set by hand by %(who)s on %(when)s; deliveries do not change it.") % {
+            "who": event.actor_label,
+            "when": date_format(localtime(event.created_at), "DATE_FORMAT"),
+        }
+        if event.reason:
+            said += " " + _("Reason: %(reason)s") % {"reason": event.reason}
+        return said
     if order.attributed_by == Attribution.CODE and order.discount_code is not None:
         return _("The order used the discount code %(code)s, which belongs to this creator.") % {
             "code": order.discount_code.code
@@ -196,3 +200,28 @@ def creator_summary(creator: Creator) -> OrderSummary:
         "collaboration__creator_id",
     )
     return found.get(creator.pk, OrderSummary())
+
+
+def hand_attribution_event(order: Order) -> AuditEvent | None:
+    """The audit entry of the order's latest attribution by hand (who, when, why), if any."""
+    return (
+        AuditEvent.objects.filter(
+            workspace_id=order.workspace_id,
+            object_type="order",
+            object_id=order.pk,
+            kind="tracking.order_attributed_by_hand",
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def attributable_collaborations(workspace: Workspace) -> QuerySet[Collaboration]:
+    """The workspace's collaborations an order may be set to by hand (not declined or
+    cancelled), by campaign and creator, with both names."""
+    return (
+        Collaboration.objects.filter(workspace=workspace)
+        .exclude(stage__in=CLOSED_STAGES)
+        .select_related("creator", "campaign")
+        .order_by("campaign__name", "creator__name", "id")
+    )

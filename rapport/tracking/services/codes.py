@@ -29,7 +29,8 @@ from rapport.campaigns.models import Campaign, Collaboration
 from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.exporting import csv_lines, safe_cell
 from rapport.tracking.models import DiscountCode, DiscountKind
-from rapport.tracking.services.links import CLOSED_STAGES, main_account_handle
+from rapport.tracking.services.attribution import reattribute_code
+from rapport.tracking.services.links import CLOSED_STAGES, deactivate_asset, main_account_handle
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import diff, is_currency, record
@@ -233,7 +234,8 @@ def add_code(
     *, collaboration: Collaboration, code: str, terms: dict[str, Any], actor: User | None
 ) -> DiscountCode:
     """Store a checked code without recording it (``create_code`` and the campaign's preparation
-    record theirs); a code taken meanwhile by another request is refused on ``code``."""
+    record theirs); a code taken meanwhile by another request is refused on ``code``. Orders
+    that came in carrying the code before it existed are attributed to it now."""
     row = DiscountCode(
         workspace=collaboration.workspace,
         collaboration=collaboration,
@@ -248,6 +250,7 @@ def add_code(
         raise ValidationError(
             {"code": _("%(code)s was just taken; try again.") % {"code": code}}
         ) from None
+    reattribute_code(row)
     return row
 
 
@@ -358,20 +361,14 @@ def deactivate_code(
 ) -> DiscountCode:
     """Stop a code (remove it from the shop too: the export lists active codes only). Orders
     that name it are still attributed to its collaboration."""
-    code = discount_code
-    if not code.is_active:
-        return code
-    code.is_active = False
-    code.save(update_fields=["is_active"])
-    record_on_timelines(
-        code.collaboration,
+    deactivate_asset(
+        discount_code,
         actor=actor,
         kind="tracking.code_deactivated",
-        summary=_("Discount code %(code)s deactivated") % {"code": code.code},
-        obj=code,
+        summary=_("Discount code %(code)s deactivated") % {"code": discount_code.code},
         reason=reason,
     )
-    return code
+    return discount_code
 
 
 # ---------------------------------------------------------------------------------------------

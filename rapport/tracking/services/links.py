@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from rapport.campaigns.models import Collaboration, CollabStage
 from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.models import Creator, Platform
-from rapport.tracking.models import Placement, TrackingLink
+from rapport.tracking.models import DiscountCode, Placement, TrackingLink
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import diff
 
@@ -40,6 +40,23 @@ DESTINATION_LENGTH = 2000
 # A host name after IDNA encoding: letters, digits, hyphens and dots (IPv4 literals included).
 HOST_PATTERN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*$")
 CLOSED_STAGES = frozenset({CollabStage.DECLINED, CollabStage.CANCELLED})
+# Well-known public suffixes of two labels: under them anyone may register a domain, so allowing
+# one would allow every shop there (a bare top-level domain such as "com" is refused as well).
+PUBLIC_SUFFIXES = frozenset(
+    {
+        "co.uk", "org.uk", "me.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "net.uk",
+        "com.au", "net.au", "org.au", "co.nz", "org.nz", "net.nz", "co.jp", "ne.jp", "or.jp",
+        "com.br", "net.br", "org.br", "co.za", "org.za", "co.in", "net.in", "org.in", "co.kr",
+        "com.cn", "net.cn", "org.cn", "com.mx", "com.ar", "com.tr", "com.tw", "com.hk",
+        "com.sg", "com.my", "co.id", "co.il", "com.co", "com.pe", "com.ph", "gov.au", "edu.au",
+    }
+)  # fmt: skip
+
+
+def is_public_suffix(domain: str) -> bool:
+    """Whether a normalised domain is one anyone may register under: a top-level domain (no dot;
+    ``localhost`` excepted, for a shop run locally) or a well-known two-label public suffix."""
+    return ("." not in domain and domain != "localhost") or domain in PUBLIC_SUFFIXES
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,6 +102,17 @@ def clean_tracking_domains(value: Any) -> list[str]:
                     % {"d": entry}
                 }
             ) from None
+        if is_public_suffix(domain):
+            raise ValidationError(
+                {
+                    "tracking_domains": _(
+                        "“%(d)s” is not a domain of its own but a top-level domain or public "
+                        "suffix: allowing it would allow every site under it. Write the shop's "
+                        "own domain, such as shop.example.com."
+                    )
+                    % {"d": entry}
+                }
+            )
         if domain not in domains:
             domains.append(domain)
     return domains
@@ -96,9 +124,11 @@ def allowed_domains(workspace: Workspace) -> list[str]:
     domains = []
     for entry in stored:
         try:
-            domains.append(normalise_host(str(entry)))
+            domain = normalise_host(str(entry))
         except ValueError:
             continue  # an entry saved before the rules were this strict never matches
+        if not is_public_suffix(domain):
+            domains.append(domain)
     return domains
 
 
@@ -387,19 +417,28 @@ def update_link(
     return link
 
 
+def deactivate_asset(
+    row: TrackingLink | DiscountCode, *, actor: User | None, kind: str, summary: str, reason: str
+) -> None:
+    """Stop a link or a code and note it, with ``summary``, on its collaboration's timelines;
+    nothing when it is stopped already. Runs inside the caller's transaction."""
+    if not row.is_active:
+        return
+    row.is_active = False
+    row.save(update_fields=["is_active"])
+    record_on_timelines(
+        row.collaboration, actor=actor, kind=kind, summary=summary, obj=row, reason=reason
+    )
+
+
 @transaction.atomic
 def deactivate_link(*, link: TrackingLink, actor: User | None, reason: str = "") -> TrackingLink:
     """Stop a link: ``/r/<slug>`` answers "not found" from now on; its clicks stay counted."""
-    if not link.is_active:
-        return link
-    link.is_active = False
-    link.save(update_fields=["is_active"])
-    record_on_timelines(
-        link.collaboration,
+    deactivate_asset(
+        link,
         actor=actor,
         kind="tracking.link_deactivated",
         summary=_("Tracking link /r/%(slug)s deactivated") % {"slug": link.slug},
-        obj=link,
         reason=reason,
     )
     return link

@@ -21,9 +21,7 @@ A file's ``refunded`` figure is stored as one refund named ``file``, replaced by
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,15 +32,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rapport.creators.importing import heading_key, read_csv_bytes
 from rapport.tracking.models import Attribution, OrderSource, Shop
 from rapport.tracking.records import OrderData, RefundData
-from rapport.tracking.services.orders import amount_of, clean_order, store_order
+from rapport.tracking.services.orders import FILE_REFUND_ID, amount_of, clean_order, store_order
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import User
 from rapport.workspaces.services import record
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-FILE_REFUND_ID = "file"
 CODE_SPLIT_RE = re.compile(r"[\s,;]+")
 SPACED_OFFSET_RE = re.compile(r"^(.*\d)\s+([+-]\d{2}:?\d{2}|Z)$")
 RCLID_RE = re.compile(r"\brclid\s*[:=]\s*([A-Za-z0-9_-]{1,24})")
@@ -125,33 +123,18 @@ class _Row:
     data: OrderData
 
 
-def _normal(heading: str) -> str:
-    return " ".join(heading.strip().lower().replace("_", " ").split())
-
-
 def _read(data: bytes) -> list[list[str]]:
     if len(data) > MAX_IMPORT_BYTES:
         raise OrderImportError([RowProblem(0, "", _("The file is larger than 5 MB."))])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise OrderImportError(
-            [RowProblem(0, "", _("The file is not UTF-8 text; save it as CSV UTF-8."))]
-        ) from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    outside_quotes = "".join(first.split('"')[::2])
-    delimiter = ";" if outside_quotes.count(";") > outside_quotes.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise OrderImportError(
-            [RowProblem(0, "", _("The CSV file cannot be read: %(why)s.") % {"why": exc})]
-        ) from None
+        return read_csv_bytes(data)
+    except ValidationError as exc:
+        raise OrderImportError([RowProblem(0, "", exc.messages[0])]) from None
 
 
 def _layout(header: list[str]) -> tuple[str, dict[str, int]]:
     """Which layout the header row is, and the column index of each field it has."""
-    names = [_normal(h) for h in header]
+    names = [heading_key(h) for h in header]
     layout = "template" if "order id" in names else "shopify"
     spec = TEMPLATE_COLUMNS if layout == "template" else SHOPIFY_COLUMNS
     columns = {
@@ -229,8 +212,17 @@ class _RowReader:
         if self.cell(cells, "refunded"):
             try:
                 refunded = amount_of(self.cell(cells, "refunded"), "refunded")
+                total = amount_of(self.cell(cells, "total"), "total")
             except ValidationError as exc:
-                problem("refunded", " ".join(exc.message_dict["refunded"]))
+                for key, messages in exc.message_dict.items():
+                    problem(key, " ".join(messages))
+            else:
+                if refunded > total:
+                    problem(
+                        "refunded",
+                        _("%(refunded)s refunded is more than the order's total, %(total)s.")
+                        % {"refunded": refunded, "total": total},
+                    )
         external_id = self.cell(cells, "external_id")
         name = self.cell(cells, "name")
         if layout == "shopify":

@@ -3,10 +3,15 @@
 Every source (Shopify or WooCommerce webhook, CSV file) hands an :class:`OrderData` to
 :func:`ingest`. An order is stored once per shop and order id: the first delivery creates it, later
 ones update it (status, cancellation, refunds, landing page) and a delivery that says nothing new
-changes nothing. Two workers receiving the same order at the same moment are settled by the
-database's unique constraint, not by a check: the loser's insert fails inside a savepoint and it
-updates the winner's row under a row lock instead (SQLite serialises writers; PostgreSQL makes the
-second insert wait for the first to commit, then fail).
+changes nothing. Deliveries can arrive out of order (a shop retries a failed one later): one that
+says the shop changed the order before the newest delivery applied (``OrderData.updated_at``
+older than ``Order.shop_updated_at``) leaves the order's own fields as they are, so an old
+"created" cannot undo a cancellation; its refunds are still added, as refunds only ever add.
+
+Two workers receiving the same order at the same moment are settled by the database's unique
+constraint, not by a check: the loser's insert fails inside a savepoint and it updates the
+winner's row under a row lock instead (SQLite serialises writers; PostgreSQL makes the second
+insert wait for the first to commit, then fail).
 
 Refunds are stored once per refund id; ``refunded`` is their sum and ``revenue`` is the total less
 refunds (never below zero), or zero once the order is cancelled. Amounts are kept to the cent.
@@ -42,6 +47,10 @@ class Stored:
     order: Order
     created: bool
     changed: bool
+
+
+# The refund a file stands for: the total refunded so far, as the shop's export gives it.
+FILE_REFUND_ID = "file"
 
 
 def amount_of(value: Any, field: str) -> Decimal:
@@ -84,7 +93,9 @@ def clean_order(data: OrderData) -> dict[str, Any]:
     """The order's stored fields from what the shop said, checked.
 
     Raises ``ValidationError`` naming each field at fault (``external_id``, ``placed_at``,
-    ``currency``, ``total``, ``cancelled_at``, ``refunds``) and why; nothing is stored then."""
+    ``currency``, ``total``, ``cancelled_at``, ``updated_at``, ``refunds``) and why; nothing is
+    stored then. ``shop_updated_at`` is only among them when the shop said when it changed the
+    order."""
     errors: dict[str, str] = {}
     external_id = str(data.external_id or "").strip()
     if not external_id:
@@ -100,6 +111,7 @@ def clean_order(data: OrderData) -> dict[str, Any]:
     for field, check in (
         ("placed_at", lambda: _moment(data.placed_at, "placed_at")),
         ("cancelled_at", lambda: _moment(data.cancelled_at, "cancelled_at")),
+        ("updated_at", lambda: _moment(data.updated_at, "updated_at")),
         ("total", lambda: amount_of(data.total, "total")),
     ):
         try:
@@ -116,7 +128,7 @@ def clean_order(data: OrderData) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     click_ref = str(data.click_ref or "").strip()
-    return {
+    cleaned: dict[str, Any] = {
         "external_id": external_id,
         "name": str(data.name or "").strip()[:64],
         "placed_at": values["placed_at"],
@@ -128,6 +140,9 @@ def clean_order(data: OrderData) -> dict[str, Any]:
         # Longer than ours cannot be ours: keep none rather than a cut one.
         "click_ref": click_ref if len(click_ref) <= 24 else "",
     }
+    if values["updated_at"] is not None:
+        cleaned["shop_updated_at"] = values["updated_at"]
+    return cleaned
 
 
 def _clean_refund(refund: RefundData) -> tuple[str, Decimal, dt.datetime]:
@@ -182,7 +197,11 @@ def _claim(shop: Shop, values: dict[str, Any], source: str) -> tuple[Order, bool
 
 def _store_refunds(order: Order, refunds: tuple[RefundData, ...] | list[RefundData]) -> bool:
     """Add the refunds not stored yet (an id seen before with a new amount takes the new one) and
-    total them on the order; whether anything changed. The caller holds the order's row lock."""
+    total them on the order; whether anything changed. The caller holds the order's row lock.
+
+    A file gives only the total refunded so far, kept as the refund named :data:`FILE_REFUND_ID`:
+    it overlaps the refunds the shop itemised, so the order's refunded amount is the larger of the
+    two, never their sum."""
     stored = {r.external_id: r for r in order.refunds.all()}
     changed = False
     for refund in refunds:
@@ -201,12 +220,23 @@ def _store_refunds(order: Order, refunds: tuple[RefundData, ...] | list[RefundDa
             known.amount = amount
             known.save(update_fields=["amount"])
             changed = True
-    order.refunded = sum((r.amount for r in stored.values()), Decimal("0.00"))
+    itemised = sum(
+        (r.amount for key, r in stored.items() if key != FILE_REFUND_ID), Decimal("0.00")
+    )
+    from_file = stored[FILE_REFUND_ID].amount if FILE_REFUND_ID in stored else Decimal("0.00")
+    order.refunded = max(itemised, from_file)
     return changed
 
 
 def _settle(order: Order) -> None:
     order.revenue = revenue_of(order.total, order.refunded, order.cancelled_at)
+
+
+def _is_older(order: Order, values: dict[str, Any]) -> bool:
+    """Whether the delivery describes the order as the shop had it before the newest delivery
+    already applied (an unknown time on either side is not older)."""
+    told = values.get("shop_updated_at")
+    return told is not None and order.shop_updated_at is not None and told < order.shop_updated_at
 
 
 def store_order(*, shop: Shop, data: OrderData, source: str) -> Stored:
@@ -216,7 +246,7 @@ def store_order(*, shop: Shop, data: OrderData, source: str) -> Stored:
     with transaction.atomic():
         order, created = _claim(shop, values, source)
         before = {name: getattr(order, name) for name in (*values, "refunded", "revenue")}
-        if not created:
+        if not created and not _is_older(order, values):
             for name, value in values.items():
                 setattr(order, name, value)
         _store_refunds(order, data.refunds)

@@ -4,7 +4,8 @@ A shop's webhook address carries ``key``, a random token nobody can guess, so th
 itself names the shop; deliveries are then checked against ``secret``, the signing secret the shop
 gives (Shopify shows it under Settings > Notifications > Webhooks; WooCommerce uses the one typed
 when the webhook is created). The secret is kept, encrypted at rest, to check signatures; it is
-never shown back nor written to the audit log: only its last four characters are. (After a change
+never shown back nor written to the audit log: only bullets are, followed by its last two
+characters when it is longer than 24 (a short secret shows nothing of itself). (After a change
 of ``SECRET_KEY`` it reads back empty: the shop's page then asks for it again.)
 """
 
@@ -28,7 +29,12 @@ from rapport.workspaces.services import diff, record
 
 # 24 random bytes: 32 URL-safe characters, the width of ``Shop.key``.
 KEY_BYTES = 24
-SECRET_MIN_LENGTH = 8
+# Shopify's signing secrets are 64 hex characters; WooCommerce takes whatever is typed: at least
+# 16 characters keeps a signature from being guessed.
+SECRET_MIN_LENGTH = 16
+# Only a secret longer than this shows its last characters, and only SECRET_HINT_LENGTH of them.
+SECRET_HINT_FROM = 24
+SECRET_HINT_LENGTH = 2
 # A host name: labels of letters, digits and hyphens, separated by dots, with a top-level label.
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -108,10 +114,12 @@ def webhook_url(shop: Shop) -> str:
 
 
 def masked_secret(shop: Shop) -> str:
-    """The signing secret as it may be shown: its last four characters; empty when none is set."""
+    """The signing secret as it may be shown: bullets, then its last two characters when it is
+    longer than 24 (bullets only otherwise); empty when none is set."""
     if not shop.secret:
         return ""
-    return "\N{BULLET}" * 8 + shop.secret[-4:]
+    shown = shop.secret[-SECRET_HINT_LENGTH:] if len(shop.secret) > SECRET_HINT_FROM else ""
+    return "\N{BULLET}" * 8 + shown
 
 
 def _clean_domain(value: str) -> str:
@@ -154,10 +162,12 @@ def _clean(values: dict[str, Any], shop: Shop | None = None) -> dict[str, Any]:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if "secret" in values:
         cleaned["secret"] = (values["secret"] or "").strip()
-        if cleaned["secret"] and len(cleaned["secret"]) < SECRET_MIN_LENGTH:
+        signs = cleaned.get("platform", shop.platform if shop else "") in TOPICS
+        if signs and cleaned["secret"] and len(cleaned["secret"]) < SECRET_MIN_LENGTH:
             errors["secret"] = _(
-                "A signing secret has at least %(n)s characters: copy it whole from the shop."
-            ) % {"n": SECRET_MIN_LENGTH}
+                "A signing secret has at least %(n)s characters (this one has %(len)s): copy it "
+                "whole from the shop, or in WooCommerce type a longer random one."
+            ) % {"n": SECRET_MIN_LENGTH, "len": len(cleaned["secret"])}
         elif len(cleaned["secret"]) > 200:
             errors["secret"] = _("A signing secret has at most 200 characters.")
     if "is_active" in values:

@@ -18,9 +18,10 @@ from rapport.testing.factories import (
     TrackingLinkFactory,
 )
 from rapport.tracking.models import Attribution, Order, Shop
+from rapport.tracking.records import RefundData
 from rapport.tracking.services.order_import import OrderImportError, import_orders
 from rapport.tracking.services.orders import ingest
-from rapport.tracking.tests.order_helpers import click_on, order_data, payload
+from rapport.tracking.tests.order_helpers import PLACED, click_on, order_data, payload
 from rapport.workspaces.models import AuditEvent, Membership, Workspace
 from rapport.workspaces.roles import Role
 
@@ -224,4 +225,44 @@ def test_the_api_refuses_a_viewer_and_another_workspaces_shop(
     ops = api_client_for(member(Role.OPS))
     response = ops.post("/api/v1/orders/import", {"shop_id": theirs.pk, "file": upload})
     assert response.status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_a_files_refund_total_does_not_add_to_the_refunds_a_webhook_reported(shop: Shop) -> None:
+    refund = RefundData("77", Decimal("30.00"), PLACED)
+    ingest(shop=shop, data=order_data(external_id="1001", refunds=(refund,)), source="webhook")
+
+    import_orders(
+        shop=shop, data=(HEADER + "1001,2026-03-01,USD,120.00,,,30.00,\n").encode(), actor=None
+    )
+
+    order = Order.objects.get(external_id="1001")
+    assert (order.refunded, order.revenue) == (Decimal("30.00"), Decimal("90.00"))
+
+
+def test_a_refund_reported_after_a_file_is_not_counted_twice_either(shop: Shop) -> None:
+    import_orders(
+        shop=shop, data=(HEADER + "1001,2026-03-01,USD,120.00,,,30.00,\n").encode(), actor=None
+    )
+    refund = RefundData("77", Decimal("30.00"), PLACED)
+    ingest(shop=shop, data=order_data(external_id="1001", refunds=(refund,)), source="webhook")
+    order = Order.objects.get(external_id="1001")
+    assert (order.refunded, order.revenue) == (Decimal("30.00"), Decimal("90.00"))
+
+    later = RefundData("78", Decimal("20.00"), PLACED)
+    ingest(
+        shop=shop, data=order_data(external_id="1001", refunds=(refund, later)), source="webhook"
+    )
+    assert Order.objects.get(external_id="1001").refunded == Decimal("50.00")
+
+
+def test_a_refund_above_the_orders_total_is_refused_with_its_row(shop: Shop) -> None:
+    data = (HEADER + "C-6,2026-03-01,USD,10.00,,,20.00,\n").encode()
+
+    with pytest.raises(OrderImportError) as exc:
+        import_orders(shop=shop, data=data, actor=None)
+
+    assert [str(p) for p in exc.value.problems] == [
+        "Row 2, refunded: 20.00 refunded is more than the order's total, 10.00."
+    ]
     assert not Order.objects.exists()

@@ -17,13 +17,10 @@ from rapport.tracking.models import Order, Refund, Shop
 from rapport.tracking.records import RefundData
 from rapport.tracking.services import orders
 from rapport.tracking.services.orders import add_refund, ingest
-from rapport.tracking.tests.order_helpers import PLACED, order_data
+from rapport.tracking.tests.order_helpers import PLACED, order_data, shop
 from rapport.workspaces.models import Workspace
 
-
-@pytest.fixture
-def shop(workspace: Workspace) -> Shop:
-    return ShopFactory.create(workspace=workspace)
+__all__ = ["shop"]  # fixtures
 
 
 def refund(external_id: str, amount: str) -> RefundData:
@@ -50,6 +47,31 @@ def test_a_replay_that_says_nothing_new_changes_nothing(shop: Shop) -> None:
         shop=shop, data=order_data(refunds=(refund("r1", "20"),)), source="webhook"
     )
     assert not outcome.created and not outcome.changed
+
+
+def test_a_delivery_older_than_the_stored_one_only_adds_its_refunds(shop: Shop) -> None:
+    newer = PLACED + dt.timedelta(days=3)
+    ingest(shop=shop, data=order_data(cancelled_at=newer, updated_at=newer), source="webhook")
+
+    older = order_data(total=Decimal("150"), updated_at=PLACED, refunds=(refund("r1", "20"),))
+    outcome = orders.store_order(shop=shop, data=older, source="webhook")
+
+    order = outcome.order
+    assert outcome.changed  # the refund
+    assert (order.total, order.cancelled_at, order.shop_updated_at) == (
+        Decimal("120.00"),
+        newer,
+        newer,
+    )
+    assert (order.refunded, order.revenue) == (Decimal("20.00"), Decimal("0.00"))
+    # A source that does not say when the order changed (a file) applies, and keeps the time.
+    ingest(shop=shop, data=order_data(total=Decimal("130")), source="file")
+    order.refresh_from_db()
+    assert (order.total, order.cancelled_at, order.shop_updated_at) == (
+        Decimal("130.00"),
+        None,
+        newer,
+    )
 
 
 def test_the_same_order_id_in_two_shops_is_two_orders(workspace: Workspace, shop: Shop) -> None:

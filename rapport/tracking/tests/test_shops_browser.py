@@ -41,7 +41,7 @@ def test_ops_connects_a_shop_and_sees_its_first_order_arrive(
 
     expect(page.get_by_role("heading", level=1, name="Lumen US")).to_be_visible()
     expect(page.get_by_text("Lumen US connected")).to_be_visible()
-    expect(page.get_by_text("\N{BULLET}" * 8 + "7e6f")).to_be_visible()
+    expect(page.get_by_text("\N{BULLET}" * 8 + "6f")).to_be_visible()
     expect(page.get_by_text("Settings, then Notifications, then Webhooks")).to_be_visible()
     page.get_by_role("button", name="Copy").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()

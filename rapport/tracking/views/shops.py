@@ -1,8 +1,9 @@
 """Shop pages: the workspace's shops with their webhook addresses and how to connect each, adding
 one, changing one (or taking it off), and giving one a new address.
 
-Everyone in the workspace sees the shops; changing them needs ``MANAGE_TRACKING``. The signing
-secret is never shown back: only its last four characters.
+Everyone in the workspace sees the shops; changing them needs ``MANAGE_TRACKING``, and so does
+seeing a webhook address (it carries the shop's key). The signing secret is never shown back: at
+most its last two characters.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ from rapport.workspaces.forms import apply_service_errors
 from rapport.workspaces.roles import Perm
 
 
-def shop_card(shop: Shop) -> dict[str, Any]:
-    """What the pages show of a shop: its address, masked secret, topics and setup steps."""
+def shop_card(shop: Shop, *, can_manage: bool) -> dict[str, Any]:
+    """What the pages show of a shop: its address (to those who manage tracking only), masked
+    secret, topics and setup steps."""
+    url = services.webhook_url(shop)
     return {
         "shop": shop,
-        "webhook_url": services.webhook_url(shop),
+        "webhook_url": url if can_manage else "",
+        "address_hidden": bool(url) and not can_manage,
         "secret_hint": services.masked_secret(shop),
         "topics": services.TOPICS.get(shop.platform, ()),
         "steps": services.SETUP_STEPS.get(shop.platform, ()),
@@ -46,6 +50,7 @@ def shop_card(shop: Shop) -> dict[str, Any]:
 def shop_list(request: HttpRequest) -> HttpResponseBase:
     """The workspace's shops, with the form that connects one."""
     workspace = request_workspace(request)
+    can_manage = request_membership(request).can(Perm.MANAGE_TRACKING)
     form = ShopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,9 +70,9 @@ def shop_list(request: HttpRequest) -> HttpResponseBase:
         request,
         "tracking/shops.html",
         {
-            "cards": [shop_card(shop) for shop in shops_for(workspace)],
+            "cards": [shop_card(shop, can_manage=can_manage) for shop in shops_for(workspace)],
             "form": form,
-            "can_manage": request_membership(request).can(Perm.MANAGE_TRACKING),
+            "can_manage": can_manage,
         },
         status=422 if form.errors else 200,
     )
@@ -78,6 +83,7 @@ def shop_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One shop: its address and setup steps, and the form that changes it or takes it off."""
     workspace = request_workspace(request)
     shop = shop_for(workspace, pk)
+    can_manage = request_membership(request).can(Perm.MANAGE_TRACKING)
     form = (
         ShopForm(request.POST, shop=shop) if request.method == "POST" else ShopForm.for_shop(shop)
     )
@@ -93,9 +99,9 @@ def shop_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         request,
         "tracking/shops_detail.html",
         {
-            **shop_card(shop),
+            **shop_card(shop, can_manage=can_manage),
             "form": form,
-            "can_manage": request_membership(request).can(Perm.MANAGE_TRACKING),
+            "can_manage": can_manage,
         },
         status=422 if form.errors else 200,
     )
