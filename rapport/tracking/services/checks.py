@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from rapport.campaigns.models import Campaign, Collaboration
 from rapport.tracking.models import CheckResult, DiscountCode, Order, TrackingLink
 from rapport.tracking.queries.links import tracked_collaborations
+from rapport.tracking.services.links import allowed_domains, host_allowed
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import User
 from rapport.workspaces.services import record
@@ -50,26 +51,54 @@ class Problem:
         return f"{self.creator}: {self.message}"
 
 
-def _client(timeout: float) -> httpx.Client:
+class OffDomain(httpx.HTTPError):
+    """A redirect towards a host outside the workspace's allowed domains: not followed."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(host)
+        self.host = host
+
+
+def _client(timeout: float, domains: list[str]) -> httpx.Client:
+    """A client that follows redirects only within ``domains``: the check never fetches a page
+    elsewhere (another site, or an address inside the network Rapport runs in)."""
+
+    def stay_on_domains(request: httpx.Request) -> None:
+        host = request.url.host.rstrip(".").lower()
+        if not host_allowed(host, domains):
+            raise OffDomain(host)
+
     return httpx.Client(
         timeout=timeout,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         headers={"User-Agent": USER_AGENT},
+        event_hooks={"request": [stay_on_domains]},
     )
 
 
-def probe(url: str, timeout: float = CHECK_TIMEOUT, *, client: httpx.Client | None = None) -> str:
+def probe(
+    url: str,
+    timeout: float = CHECK_TIMEOUT,
+    *,
+    domains: list[str] | None = None,
+    client: httpx.Client | None = None,
+) -> str:
     """Why ``url`` is not ready ("" when a GET ends, after at most five redirects, with a 2xx
-    answer). Only the status is read, never the page. ``client`` lets a batch of checks share
-    one connection pool; without it a client is opened for this one request."""
+    answer). Only the status is read, never the page, and only hosts on ``domains`` (by default
+    the URL's own host) are fetched: a redirect elsewhere is a problem. ``client`` lets a batch
+    of checks share one connection pool; without it a client is opened for this one request."""
     if client is None:
-        with _client(timeout) as own:
+        own_domains = domains if domains is not None else [httpx.URL(url).host.lower()]
+        with _client(timeout, own_domains) as own:
             return probe(url, timeout, client=own)
     try:
-        # Only http(s) addresses on the workspace's allowed domains are ever stored as targets.
         with client.stream("GET", url) as response:
             status, reason = response.status_code, response.reason_phrase
+    except OffDomain as exc:
+        return _("it redirects to %(host)s, which is not one of the allowed domains") % {
+            "host": exc.host
+        }
     except httpx.TooManyRedirects:
         return _("it redirects more than %(n)s times") % {"n": MAX_REDIRECTS}
     except httpx.TimeoutException:
@@ -145,23 +174,39 @@ def _missing(collaboration: Collaboration) -> list[Problem]:
     return problems
 
 
-@transaction.atomic
 def check_campaign(
     *, campaign: Campaign, actor: User | None, timeout: float = CHECK_TIMEOUT
 ) -> list[Problem]:
     """Check the campaign's tracking before launch; store each link's and code's outcome and
     return the problems, by creator, in plain words naming the creator and the link or code.
-    Deactivated links are not fetched; a creator without an active link or code is a problem."""
+    Deactivated links are not fetched; a creator without an active link or code is a problem.
+
+    The pages are fetched before any write, outside a transaction: a slow shop must not hold the
+    database's write lock (the redirect records clicks meanwhile)."""
     collaborations = list(tracked_collaborations(campaign))
     links = [link for c in collaborations for link in c.tracking_links.all() if link.is_active]
     codes = [code for c in collaborations for code in c.discount_codes.all() if code.is_active]
     with (
-        _client(timeout) as client,
+        _client(timeout, allowed_domains(campaign.workspace)) as client,
         ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(links)))) as pool,
     ):
         reasons = list(pool.map(lambda link: probe(link.target_url, timeout, client=client), links))
+    with transaction.atomic():
+        return _store_outcomes(campaign, actor, collaborations, links, reasons, codes)
+
+
+def _store_outcomes(
+    campaign: Campaign,
+    actor: User | None,
+    collaborations: list[Collaboration],
+    links: list[TrackingLink],
+    reasons: list[str],
+    codes: list[DiscountCode],
+) -> list[Problem]:
+    """Store each link's and code's outcome and record the check; the problems by creator."""
+    # A cancelled order never used the code up.
     used = dict(
-        Order.objects.filter(discount_code__in=codes)
+        Order.objects.filter(discount_code__in=codes, cancelled_at__isnull=True)
         .values_list("discount_code")
         .annotate(n=Count("id"))
         .values_list("discount_code", "n")

@@ -132,6 +132,11 @@ def allowed_domains(workspace: Workspace) -> list[str]:
     return domains
 
 
+def host_allowed(host: str, domains: list[str]) -> bool:
+    """Whether ``host`` (normalised) is one of ``domains`` or a subdomain of one."""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def _refuse(message: str) -> ValidationError:
     return ValidationError({"destination": message})
 
@@ -178,7 +183,7 @@ def clean_destination(workspace: Workspace, destination: str) -> str:
                 "domain under Workspace settings, Tracking."
             )
         )
-    if not any(host == d or host.endswith("." + d) for d in domains):
+    if not host_allowed(host, domains):
         raise _refuse(
             _("%(host)s is not one of the workspace's allowed domains (%(domains)s).")
             % {"host": host, "domains": ", ".join(domains)}

@@ -33,6 +33,9 @@ class Shop(BaseHTTPRequestHandler):
             self._answer(200)
         elif path == "/moved":
             self._answer(302, location="/ok")
+        elif path == "/away":
+            port = self.server.server_address[1]
+            self._answer(302, location=f"http://localhost:{port}/ok")
         elif path == "/loop":
             self._answer(302, location="/loop")
         elif path == "/broken":
@@ -182,3 +185,35 @@ def test_a_campaign_ready_to_launch_has_no_problem(campaign, maya, shop_url):
     assert AuditEvent.objects.get(kind="tracking.checked").summary == (
         "Checked before launch: every link and code is ready"
     )
+
+
+def test_a_redirect_off_the_allowed_domains_is_a_problem_and_is_not_followed(
+    campaign, maya, shop_url
+):
+    allow(campaign.workspace, "127.0.0.1")
+    away = link(maya, f"{shop_url}/away")
+    code(maya)
+
+    problems = [str(p) for p in check_campaign(campaign=campaign, actor=None, timeout=2)]
+
+    assert problems == [
+        f"Maya Chen, /r/{away.slug}: it redirects to localhost, which is not one of the "
+        "allowed domains"
+    ]
+    assert probe(f"{shop_url}/away") == (
+        "it redirects to localhost, which is not one of the allowed domains"
+    )
+
+
+def test_a_cancelled_order_does_not_use_a_code_up(campaign, maya, shop_url):
+    allow(campaign.workspace, "127.0.0.1")
+    link(maya, f"{shop_url}/ok")
+    limited = code(maya, usage_limit=1)
+    Order.objects.create(
+        workspace=campaign.workspace, shop=ShopFactory.create(workspace=campaign.workspace),
+        external_id="1", placed_at=timezone.now(), currency="USD", total=Decimal(10),
+        revenue=Decimal(0), cancelled_at=timezone.now(), source="webhook", collaboration=maya,
+        attributed_by="code", discount_code=limited,
+    )  # fmt: skip
+
+    assert check_campaign(campaign=campaign, actor=None, timeout=2) == []
