@@ -18,6 +18,7 @@ is ``computed``; approving it fixes it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -34,6 +35,7 @@ from rapport.campaigns.models import (
     BonusMetric,
     BonusMode,
     Collaboration,
+    CollabStage,
     Deliverable,
 )
 from rapport.campaigns.services.collaborations import record_on_timelines
@@ -45,6 +47,7 @@ from rapport.campaigns.services.offers import (
     rung_reached,
 )
 from rapport.finance.models import BonusLine, BonusStatus
+from rapport.finance.queries import wrapped_bonus
 from rapport.hub.money import money
 from rapport.tracking.queries.results import collaboration_results
 from rapport.workspaces.calendar import zone
@@ -172,6 +175,29 @@ def calculate(collaboration: Collaboration, data: PackageData, bonus: BonusData)
         ],
         "amount": str(amount),
     }
+
+
+@dataclass(frozen=True)
+class CreatorView:
+    """What the creator is shown of their bonus: from the wrap on, the computed line and its
+    calculation; while the content is live, the metric measured so far (nothing is stored)."""
+
+    line: BonusLine | None
+    measured: Decimal | None
+
+
+def creator_view(collaboration: Collaboration) -> CreatorView:
+    """The bonus as the hub shows it (one rule for the page and the hub API). Before the wrap it
+    is measured live from the attributed results, like the wrap computes it; before any content
+    is live, and without a bonus, nothing is measured (and nothing queried)."""
+    line = wrapped_bonus(collaboration)
+    if line is not None:
+        return CreatorView(line=line, measured=line.measured)
+    agreed = agreed_bonus(collaboration) if collaboration.stage == CollabStage.LIVE else None
+    if agreed is None:
+        return CreatorView(line=None, measured=None)
+    measured = calculate(collaboration, *agreed)["measured"]
+    return CreatorView(line=None, measured=None if measured is None else Decimal(measured))
 
 
 def _summary(line: BonusLine, what: str) -> str:

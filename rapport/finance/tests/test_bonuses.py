@@ -214,7 +214,7 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
-def test_the_creator_sees_the_amount_and_the_calculation_on_the_hub_from_the_wrap(
+def test_the_creator_sees_where_they_stand_while_live_and_the_calculation_from_the_wrap(
     manager, hub_path
 ):
     collaboration = agreed(manager, ladder("cumulative"))
@@ -224,13 +224,21 @@ def test_the_creator_sees_the_amount_and_the_calculation_on_the_hub_from_the_wra
     page = text_of(Client().get(hub_path(collaboration)))
     assert "Not measured yet" in page and "Your bonus" not in page
     Collaboration.objects.filter(pk=collaboration.pk).update(stage=CollabStage.LIVE)
+    # While the content is live, the creator sees where they stand, measured as the wrap will.
+    orders(collaboration, 10)
+    page = text_of(Client().get(hub_path(collaboration)))
+    assert "So far: $33.33, which earns you $1,750." in page and "Your bonus" not in page
+    api = Client(headers={"X-Hub-Token": hub_path(collaboration).strip("/").split("/")[-1]})
+    live = api.get("/api/v1/hub/me").json()["terms"]["standing"]
+    assert (live["measured"], live["status"], live["calculation"]) == ("33.33", None, [])
+    latest = Order.objects.filter(collaboration=collaboration).order_by("-pk")[:10]
+    Order.objects.filter(pk__in=list(latest.values_list("pk", flat=True))).delete()
     change_stage(collaboration=collaboration, stage=CollabStage.REPORTED, actor=manager.user)
     page = text_of(Client().get(hub_path(collaboration)))
     assert "So far: $40, which earns you $750." in page
     assert "Your bonus $750 · worked out from your results" in page
     assert "CPA: $2,000 spent (the committed cost, bonus not included) ÷ 50 orders = $40." in page
     assert "+$500 · CPA under $45: reached, pays $500" in page
-    api = Client(headers={"X-Hub-Token": hub_path(collaboration).strip("/").split("/")[-1]})
     standing = api.get("/api/v1/hub/me").json()["terms"]["standing"]
     assert standing["measured"] == "40.00" and standing["status"] == "computed"
     assert standing["calculation"][-1] == "Bonus: $750."

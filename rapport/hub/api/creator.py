@@ -31,7 +31,7 @@ from rapport.campaigns.models import Collaboration, CollabStage, Question
 from rapport.campaigns.queries.briefs import current_version
 from rapport.finance import queries as invoice_queries
 from rapport.finance import services as invoices
-from rapport.finance.bonuses import explain
+from rapport.finance.bonuses import creator_view, explain
 from rapport.finance.models import Invoice, InvoiceStatus
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.door import Closed, Refused, as_creator, open_hub
@@ -393,9 +393,10 @@ class HubMeOut(Schema):
 
 
 def _standing(collaboration: Collaboration) -> dict[str, Any]:
-    """Where the creator stands, measured by the bonus line of the wrap once there is one."""
-    line = invoice_queries.wrapped_bonus(collaboration)
-    standing = terms_queries.bonus_standing(collaboration, measured=line.measured if line else None)
+    """Where the creator stands: measured so far while live, by the wrap's bonus line after."""
+    bonus = creator_view(collaboration)
+    line = bonus.line
+    standing = terms_queries.bonus_standing(collaboration, measured=bonus.measured)
     return {
         "measured": standing.measured,
         "earned": line.amount if line else standing.earned,

@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from rapport.finance.bonuses import explain
-from rapport.finance.queries import wrapped_bonus
+from rapport.finance.bonuses import creator_view, explain
 from rapport.finance.services import payment_days
 from rapport.hub.context import Hub, request_hub
 from rapport.hub.decorators import hub_action
@@ -31,14 +30,16 @@ def section(request: HttpRequest, hub: Hub) -> dict[str, Any]:
     agreed = queries.agreed_terms(collaboration)
     offer = None if agreed else queries.open_round(collaboration)
     contact = queries.contact_of(collaboration)
-    # From the wrap on, the computed bonus gives the measured value and the calculation.
-    line = wrapped_bonus(collaboration) if agreed and agreed.bonus else None
+    # From the wrap on, the computed bonus gives the measured value and the calculation; while
+    # the content is live, the value measured so far.
+    bonus = creator_view(collaboration) if agreed and agreed.bonus else None
+    line = bonus.line if bonus else None
     return {
         "terms_first_name": first_name(hub.creator.name),
         "terms_contact": contact.display_name if contact else "",
         "terms_agreed": agreed,
         "terms_standing": queries.bonus_standing(
-            collaboration, measured=line.measured if line else None
+            collaboration, measured=bonus.measured if bonus else None
         )
         if agreed
         else None,
