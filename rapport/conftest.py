@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rapport.testing.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from rapport.tracking.queries.clicks import forget_targets
 from rapport.workspaces.models import Membership, Workspace
 from rapport.workspaces.roles import Role
 from rapport.workspaces.services import create_api_token
@@ -31,6 +32,7 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     # Each test starts with empty counters (sign-in limits live in the cache).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    forget_targets()  # the redirect's memory of links belongs to the test that made them
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -143,13 +144,35 @@ def _target_sql(vendor: str) -> str:
     )
 
 
+# Each worker process remembers the links it redirected for a few seconds, so a viral link costs
+# one insert per click rather than a read and an insert. A link changed or turned off therefore
+# takes up to TARGET_SECONDS to change in every worker (docs/operations/redirect.md).
+TARGET_SECONDS = 30.0
+TARGET_ENTRIES = 5000
+_targets: dict[str, tuple[float, tuple[int, int, str] | None]] = {}
+
+
+def forget_targets() -> None:
+    """Empty this process's memory of link targets (tests, and after a link changes here)."""
+    _targets.clear()
+
+
 def redirect_target(slug: str) -> tuple[int, int, str] | None:
     """The id, workspace id and target address of the active link ``slug``, or None.
 
     One indexed lookup (slugs are unique) written out: on the redirect, compiling the ORM's
-    query costs many times what running it does. Names come from the model.
+    query costs many times what running it does. Names come from the model. The answer is kept
+    for ``TARGET_SECONDS`` in this process (an unknown slug's too, so guessing costs no reads).
     """
+    now = time.monotonic()
+    kept = _targets.get(slug)
+    if kept is not None and kept[0] > now:
+        return kept[1]
     with connection.cursor() as cursor:
         cursor.execute(_target_sql(connection.vendor), [slug, True])
         row = cursor.fetchone()
-    return (int(row[0]), int(row[1]), str(row[2])) if row else None
+    found = (int(row[0]), int(row[1]), str(row[2])) if row else None
+    if len(_targets) >= TARGET_ENTRIES:
+        _targets.clear()
+    _targets[slug] = (now + TARGET_SECONDS, found)
+    return found

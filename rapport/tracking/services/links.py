@@ -27,6 +27,7 @@ from rapport.campaigns.models import Collaboration, CollabStage
 from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.creators.models import Creator, Platform
 from rapport.tracking.models import DiscountCode, Placement, TrackingLink
+from rapport.tracking.queries.clicks import forget_targets
 from rapport.workspaces.models import User, Workspace
 from rapport.workspaces.services import diff
 
@@ -410,6 +411,8 @@ def update_link(
     _apply_target(link, collaboration)
     link.checked_at, link.check_result, link.check_message = None, "", ""
     link.save()
+    # This process redirects the new way at once; other workers within TARGET_SECONDS.
+    transaction.on_commit(forget_targets)
     record_on_timelines(
         collaboration,
         actor=actor,
@@ -431,6 +434,7 @@ def deactivate_asset(
         return
     row.is_active = False
     row.save(update_fields=["is_active"])
+    transaction.on_commit(forget_targets)
     record_on_timelines(
         row.collaboration, actor=actor, kind=kind, summary=summary, obj=row, reason=reason
     )

@@ -34,7 +34,7 @@ class Shop(BaseHTTPRequestHandler):
         elif path == "/moved":
             self._answer(302, location="/ok")
         elif path == "/away":
-            port = self.server.server_address[1]
+            port = self.headers["Host"].rsplit(":", 1)[1]
             self._answer(302, location=f"http://localhost:{port}/ok")
         elif path == "/loop":
             self._answer(302, location="/loop")

@@ -11,6 +11,7 @@ from django.test import Client
 from rapport.testing.factories import TrackingLinkFactory
 from rapport.tracking.models import Click, TrackingLink
 from rapport.tracking.services.clicks import visitor_hash
+from rapport.tracking.services.links import deactivate_link
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
@@ -308,3 +309,46 @@ def test_the_redirect_costs_one_select_and_one_insert(
 def test_an_unknown_link_costs_one_select(link: TrackingLink, django_assert_num_queries: Any):
     with django_assert_num_queries(1):
         follow("never-existed", headers={"user-agent": IPHONE})
+
+
+def test_the_next_clicks_on_a_link_cost_only_their_insert(
+    link: TrackingLink, django_assert_num_queries: Any
+):
+    follow(link.slug, headers={"user-agent": IPHONE})
+    with django_assert_num_queries(1) as captured:
+        response = follow(link.slug, headers={"user-agent": IPHONE})
+
+    assert response.status_code == 302
+    assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    assert Click.objects.filter(link=link).count() == 2
+
+
+def test_a_link_turned_off_here_stops_at_once(
+    link: TrackingLink, django_capture_on_commit_callbacks: Any
+):
+    assert follow(link.slug, headers={"user-agent": IPHONE}).status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivate_link(link=link, actor=None)
+
+    assert follow(link.slug, headers={"user-agent": IPHONE}).status_code == 404
+
+
+def test_the_redirect_is_answered_ahead_of_sessions_and_cookies(link: TrackingLink):
+    client = Client()
+    client.cookies["sessionid"] = "a-session-the-redirect-never-reads"
+
+    response = client.get(f"/r/{link.slug}", headers={"user-agent": IPHONE})
+
+    assert response.status_code == 302
+    assert not response.cookies  # no CSRF or session cookie set, nothing read from them
+    assert "Cookie" not in response.get("Vary", "")
+    assert response["X-Content-Type-Options"] == "nosniff"  # the security middleware still runs
+
+
+def test_the_page_of_an_unknown_link_speaks_the_visitors_language(db: None):
+    response = Client().get("/r/no-such-link", headers={"accept-language": "fr-FR,fr;q=0.9"})
+
+    assert response.status_code == 404
+    assert "Ce lien n'est pas disponible" in response.content.decode()
+    assert '<html lang="fr">' in response.content.decode()

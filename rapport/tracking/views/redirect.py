@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from rapport.tracking.models import TrackingLink
@@ -46,8 +47,11 @@ def redirect(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     found = redirect_target(slug) if len(slug) <= SLUG_MAX_LENGTH else None
     if found is None:
-        # Rendered without the request: no context processor reads the session or the user.
-        page = render_to_string("tracking/link_gone.html")
+        # Rendered without the request: no context processor reads the session or the user. In
+        # the visitor's language, as the locale middleware would choose it (the redirect is
+        # answered ahead of it, see tracking/middleware.py).
+        with translation.override(translation.get_language_from_request(request)):
+            page = render_to_string("tracking/link_gone.html")
         return _no_store(HttpResponse(page, status=404))
     link_id, workspace_id, target_url = found
     ref = record_click(request=request, link_id=link_id, workspace_id=workspace_id)
