@@ -71,7 +71,7 @@ def test_make_send_counter_and_accept_through_the_pages(
     assert collaboration.stage == CollabStage.NEGOTIATING
     page = manager_client.get(base).content.decode()
     assert "1880.00 USD" in page  # 1500 + 300 + 2 x 40 (the product's value)
-    assert "+250.00 USD if under 60.00" in page and "up to 1000.00 USD bonus" in page
+    assert "+$250 if under $60" in page and "up to $1,000 bonus" in page
 
     counter_url = f"/w/lumen/campaigns/offers/{offer.pk}/counter/"
     prefilled = manager_client.get(counter_url).content.decode()
