@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.campaigns",
     "rapport.finance",
     "rapport.tracking",
+    "rapport.performance",
     "rapport.hub",
     "rapport.api",
 ]

@@ -22,6 +22,8 @@ urlpatterns = [
     path("w/<slug:ws>/finance/", include("rapport.finance.urls")),
     path("w/<slug:ws>/hub/", include("rapport.hub.team_urls")),
     path("w/<slug:ws>/tracking/", include("rapport.tracking.urls")),
+    path("w/<slug:ws>/performance/", include("rapport.performance.urls")),
+    path("shared/", include("rapport.performance.shared_urls")),
     path("h/", include("rapport.hub.urls")),
     # The tracking redirect: the hottest path in the product, kept to one lookup and one insert.
     path("r/<str:slug>", tracking_redirect.redirect, name="tracking_redirect"),

@@ -160,6 +160,8 @@ for _part in (
 api.add_router("/", "rapport.finance.api.router")
 for _part in ("links", "codes", "clicks", "shops", "webhooks", "orders"):
     api.add_router("/", f"rapport.tracking.api.{_part}.router")
+for _part in ("posts", "imports", "connections", "kpis", "reports", "health", "portfolio"):
+    api.add_router("/", f"rapport.performance.api.{_part}.router")
 # The hub: links and FAQ for the team; the creator's own endpoints authenticate with the hub token.
 for _part in ("links", "faq", "creator"):
     api.add_router("/", f"rapport.hub.api.{_part}.router")

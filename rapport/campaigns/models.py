@@ -7,6 +7,7 @@ lookup is scoped by one indexed column. Money is a ``Decimal`` beside its ISO cu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -95,6 +96,14 @@ class Campaign(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    spend_includes_product = models.BooleanField(
+        _("count seeded product in spend"),
+        default=False,
+        help_text=_(
+            "When on, the value of the product sent to creators is part of the spend that CPM, "
+            "CPA and ROAS divide."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -314,6 +323,10 @@ class Collaboration(models.Model):
     terms = models.JSONField(_("agreed terms"), default=dict, blank=True)
     committed_cost = models.DecimalField(
         _("committed cost"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    # The seeded product's share of the committed cost (reports count it only where chosen).
+    product_value = models.DecimalField(
+        _("product value"), max_digits=12, decimal_places=2, default=Decimal(0)
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

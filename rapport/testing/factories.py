@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
 from rapport.campaigns.models import Campaign, Collaboration, Deliverable, Product
 from rapport.creators.models import Creator, CreatorEmail, SocialAccount, Tag
+from rapport.performance.models import MetricSnapshot, Post
 from rapport.tracking.models import DiscountCode, Shop, TrackingLink
 from rapport.workspaces.models import Membership, User, Workspace
 from rapport.workspaces.roles import Role
@@ -168,3 +170,25 @@ class ShopFactory(factory.django.DjangoModelFactory[Shop]):
     domain = "glow-shop.myshopify.com"
     key = factory.Sequence(lambda n: f"shopkey{n:08d}")
     secret = "test-webhook-secret"
+
+
+class PostFactory(factory.django.DjangoModelFactory[Post]):
+    class Meta:
+        model = Post
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    collaboration = factory.SelfAttribute("deliverable.collaboration")
+    workspace = factory.SelfAttribute("deliverable.workspace")
+    platform = factory.SelfAttribute("deliverable.platform")
+    url = factory.Sequence(lambda n: f"https://www.instagram.com/p/post{n}/")
+
+
+class MetricSnapshotFactory(factory.django.DjangoModelFactory[MetricSnapshot]):
+    class Meta:
+        model = MetricSnapshot
+
+    post = factory.SubFactory(PostFactory)
+    workspace = factory.SelfAttribute("post.workspace")
+    collected_on = factory.LazyFunction(lambda: timezone.localdate())
+    source = "entered"
+    recorded_at = factory.LazyFunction(timezone.now)

@@ -39,6 +39,10 @@ class Perm(models.TextChoices):
         "manage_tracking",
         _("Create tracking links and discount codes, connect shops and import orders"),
     )
+    RECORD_RESULTS = (
+        "record_results",
+        _("Record posts and their metrics, import metrics and refresh them from the platforms"),
+    )
 
 
 _GRANTS: dict[str, set[str]] = {
@@ -53,6 +57,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.MANAGE_SEEDING,
         Perm.MANAGE_INVOICES,
         Perm.MANAGE_TRACKING,
+        Perm.RECORD_RESULTS,
     },
     Role.MANAGER: {
         Perm.VIEW,
@@ -63,6 +68,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.REVIEW,
         Perm.MANAGE_SEEDING,
         Perm.MANAGE_TRACKING,
+        Perm.RECORD_RESULTS,
     },
     Role.REVIEWER: {Perm.VIEW, Perm.ADD_NOTES, Perm.REVIEW},
     Role.FINANCE: {Perm.VIEW, Perm.ADD_NOTES, Perm.VIEW_PRIVATE, Perm.EXPORT, Perm.MANAGE_INVOICES},
@@ -73,6 +79,7 @@ _GRANTS: dict[str, set[str]] = {
         Perm.EXPORT,
         Perm.MANAGE_SEEDING,
         Perm.MANAGE_TRACKING,
+        Perm.RECORD_RESULTS,
     },
     Role.VIEWER: {Perm.VIEW},
 }

@@ -204,8 +204,16 @@ def committed_cost(package: OfferPackage | PackageData) -> Decimal:
                 }
             )
     total = data.base_fee + sum((a.fee for a in data.add_ons), Decimal(0))
-    total += sum((item.quantity * item.unit_value for item in data.seeding), Decimal(0))
-    return total.quantize(CENT)
+    return (total + product_value(data)).quantize(CENT)
+
+
+def product_value(package: OfferPackage | PackageData) -> Decimal:
+    """The value of the product seeded under the package: part of the committed cost, and part
+    of a campaign's spend only where the campaign counts product value (``reports``)."""
+    data = _as_data(package)
+    return sum((item.quantity * item.unit_value for item in data.seeding), Decimal(0)).quantize(
+        CENT
+    )
 
 
 def max_bonus(package: OfferPackage | PackageData) -> Decimal | None:
@@ -623,6 +631,7 @@ def _snapshot(data: PackageData) -> dict[str, Any]:
             "window_days": bonus.window_days,
         },
         "committed_cost": str(committed_cost(data)),
+        "product_value": str(product_value(data)),
         "max_bonus": None if top is None else str(top),
     }
 
@@ -648,9 +657,17 @@ def accept_package(*, package: OfferPackage, actor: User | None) -> Collaboratio
     collaboration.accepted_package = package
     collaboration.terms = terms
     collaboration.committed_cost = Decimal(terms["committed_cost"])
+    collaboration.product_value = Decimal(terms["product_value"])
     collaboration.currency = terms["currency"]
     collaboration.save(
-        update_fields=["accepted_package", "terms", "committed_cost", "currency", "updated_at"]
+        update_fields=[
+            "accepted_package",
+            "terms",
+            "committed_cost",
+            "product_value",
+            "currency",
+            "updated_at",
+        ]
     )
     _record(
         offer,
@@ -732,8 +749,11 @@ def amend_terms(
         raise ValidationError({"terms": _("Nothing in the terms changed.")})
     collaboration.terms = after
     collaboration.committed_cost = Decimal(after["committed_cost"])
+    collaboration.product_value = Decimal(after["product_value"])
     collaboration.currency = after["currency"]
-    collaboration.save(update_fields=["terms", "committed_cost", "currency", "updated_at"])
+    collaboration.save(
+        update_fields=["terms", "committed_cost", "product_value", "currency", "updated_at"]
+    )
     record_on_timelines(
         collaboration,
         actor=actor,

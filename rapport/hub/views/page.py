@@ -18,13 +18,30 @@ from rapport.hub.views import (
     handoff,
     invoices,
     messages,
+    recap,
+    results,
     shipping,
+    survey,
     terms,
     timeline,
 )
 
 #: Each part builds its own context with ``section(request, hub)``; keys are prefixed by part.
-PARTS = (terms, timeline, brief, handoff, deliverables, shipping, invoices, messages, faq, details)
+PARTS = (
+    terms,
+    timeline,
+    brief,
+    handoff,
+    deliverables,
+    results,
+    shipping,
+    invoices,
+    recap,
+    survey,
+    messages,
+    faq,
+    details,
+)
 
 
 def render_page(
