@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python -m bench.campaigns
 	$(BIN)/python -m bench.redirect
 	$(BIN)/python -m bench.webhooks
+	$(BIN)/python -m bench.wrap_report
 
 clean:
 	rm -rf $(VENV) node_modules

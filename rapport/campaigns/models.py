@@ -329,6 +329,8 @@ class Collaboration(models.Model):
         _("product value"), max_digits=12, decimal_places=2, default=Decimal(0)
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
+    # The team's word to the creator in the hub's recap: what was learned and what comes next.
+    recap_note = models.TextField(_("recap for the creator"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

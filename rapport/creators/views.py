@@ -88,6 +88,7 @@ from rapport.creators.services import add_note as add_note_service
 from rapport.creators.services import change_stage as change_stage_service
 from rapport.finance.models import Invoice
 from rapport.paging import CappedPaginator, page_number
+from rapport.performance.views import health as health_views
 from rapport.workspaces.decorators import (
     request_membership,
     request_user,
@@ -585,6 +586,7 @@ def _detail_response(
             (account, failed_form if account.pk == failed_pk else form)
             for account, form in context.get("account_forms", [])
         ]
+    context |= health_views.creator_section(request, creator)
     context |= bound
     return render(request, "creators/detail.html", context, status=status)
 

@@ -21,6 +21,7 @@ a CPV of $0.036 and a CPA of $50.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -192,8 +193,14 @@ def rounded(name: str, value: Decimal | None) -> Decimal | None:
 
 
 def _locale() -> Locale:
+    return _parsed(translation.to_locale(translation.get_language() or "en"))
+
+
+@functools.cache
+def _parsed(name: str) -> Locale:
+    # Parsing a locale costs more than formatting a figure: a report writes thousands of them.
     try:
-        return Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        return Locale.parse(name)
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
 

@@ -245,6 +245,9 @@ def record_live(
         },
         changes=changes,
     )
+    from rapport.performance.services.posts import ensure_post_for_live  # imports this module
+
+    ensure_post_for_live(deliverable, actor=actor)
     pending = Deliverable.objects.filter(collaboration=collaboration, went_live_at__isnull=True)
     if not pending.exists():
         advance_if_allowed(

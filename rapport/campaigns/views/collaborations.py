@@ -53,6 +53,7 @@ from rapport.creators.queries import (
 from rapport.finance import views as finance_views
 from rapport.hub.views import links as hub_links
 from rapport.paging import CappedPaginator, page_number
+from rapport.performance.views import posts as performance_posts
 from rapport.tracking.views import links as tracking_links
 from rapport.workspaces.decorators import (
     request_membership,
@@ -471,6 +472,7 @@ def _page(
     context |= hub_links.collaboration_section(request, collaboration)
     context |= finance_views.collaboration_section(request, collaboration)
     context |= tracking_links.collaboration_section(request, collaboration)
+    context |= performance_posts.collaboration_section(request, collaboration)
     context |= bound
     return render(request, "campaigns/collaboration.html", context, status=status)
 

@@ -1,5 +1,119 @@
-"""Placeholder: the part that owns this module replaces it."""
+"""The read-only wrap report behind a share link (``shared:report``, ``/shared/<token>/``).
 
-from django.urls import URLPattern
+No account is needed: the token is the key. The page shows the same report as the team's page,
+without navigation, edit controls or anything private (no e-mail or postal address). It is not
+indexed and sends no referrer. A revoked or expired link answers 410 with a plain page; a token
+that names no link answers 404 and counts towards the same slow-down as bad hub tokens.
+"""
 
-urls: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from rapport.hub import throttle
+from rapport.performance.charts import Value, bar_chart, line_chart
+from rapport.performance.kpis import LABELS, definition, show
+from rapport.performance.queries.report import Report, campaign_report
+from rapport.performance.services.shares import ShareState, note_viewed, resolve, state_of
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    """What templates/performance/_report_body.html needs: the report and its charts."""
+    currency = report.currency
+    result = report.result_metric
+    spend_label, result_label = str(LABELS["spend"]), str(LABELS[result])
+
+    def values(figures: Any) -> list[Value]:
+        return [
+            Value(figures.spend, show("spend", figures.spend, currency)),
+            Value(getattr(figures, result), show(result, getattr(figures, result))),
+        ]
+
+    scaled = _("Each series is scaled to its own largest value; the table lists every figure.")
+    charts: dict[str, Any] = {
+        "chart_creators": bar_chart(
+            chart_id="chart-creators",
+            title=_("Spend and %(result)s per creator") % {"result": result_label.lower()},
+            desc=scaled,
+            series=[spend_label, result_label],
+            groups=[(row.creator, values(row.figures)) for row in report.rows],
+        ),
+        "chart_tiers": bar_chart(
+            chart_id="chart-tiers",
+            title=_("Spend and %(result)s per tier") % {"result": result_label.lower()},
+            desc=scaled,
+            series=[spend_label, result_label],
+            groups=[(tier.label, values(tier.figures)) for tier in report.tiers],
+        ),
+        "charts_over_time": [
+            line_chart(
+                chart_id=f"chart-time-{name}",
+                title=_("%(figure)s over time") % {"figure": LABELS[name]},
+                desc=_("%(figure)s as known on each date, from the first post to the last date.")
+                % {"figure": LABELS[name]},
+                points=[
+                    (day.isoformat(), Value(getattr(f, name), show(name, getattr(f, name))))
+                    for day, f in report.series
+                ],
+            )
+            for name in dict.fromkeys((result, "engagements"))
+        ]
+        if report.series
+        else [],
+    }
+    names = list(dict.fromkeys(("reach", "impressions", "views", "engagements", result)))
+    charts["series_header"] = [
+        (str(LABELS[name]), definition(name, report.er_denominator)) for name in names
+    ]
+    charts["series_rows"] = [
+        (day, [show(name, getattr(figures, name), currency) for name in names])
+        for day, figures in report.series
+    ]
+    return {"report": report} | charts
+
+
+def _closed(request: HttpRequest, state: ShareState) -> HttpResponse:
+    return _private(render(request, "performance/shared_closed.html", {"state": state}, status=410))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The campaign's wrap report, read-only, for whoever holds a live link."""
+    share = resolve(token)
+    if share is None:
+        wait = throttle.retry_after(request)
+        if wait:
+            response = render(request, "performance/shared_closed.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return _private(response)
+        throttle.record_failure(request)
+        return _private(render(request, "performance/shared_closed.html", status=404))
+    state = state_of(share)
+    if state != ShareState.ACTIVE:
+        return _closed(request, state)
+    note_viewed(share)
+    try:
+        report = campaign_report(share.campaign, currency=request.GET.get("currency"))
+    except ValidationError:
+        report = campaign_report(share.campaign)
+    context = report_context(report) | {
+        "share": share,
+        "workspace_name": share.campaign.workspace.name,
+    }
+    return _private(render(request, "performance/shared_report.html", context))
+
+
+urls: list[URLPattern] = [path("<str:token>/", shared_report, name="report")]

@@ -12,6 +12,7 @@ from rapport.campaigns.demo import build_campaigns
 from rapport.creators.demo import DEMO_OWNER, DEMO_PASSWORD, TEAM, build_demo
 from rapport.hub.demo import build_hubs
 from rapport.hub.services.links import url_of
+from rapport.performance.demo import build_performance
 from rapport.tracking.demo import build_tracking
 from rapport.workspaces.models import User
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             build_campaigns(workspace, users)
             showcase = build_hubs(workspace, users)
             build_tracking(workspace, users)
+            build_performance(workspace, users)
         count = workspace.creators.count()
         self.stdout.write(
             f"Demo workspace “{workspace.name}” is ready with {count} creators and "

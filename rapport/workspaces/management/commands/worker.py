@@ -25,6 +25,7 @@ DEFAULT_SWEEP_SECONDS = 300
 def schedule_sweeps(interval: float, stop: threading.Event) -> None:
     """Enqueue the periodic tasks now, then every ``interval`` seconds until ``stop`` is set."""
     from rapport.campaigns.tasks import sweep_task
+    from rapport.performance.tasks import refresh_metrics_task
     from rapport.tracking.tasks import ingest_spool_task
 
     while not stop.is_set():
@@ -32,6 +33,7 @@ def schedule_sweeps(interval: float, stop: threading.Event) -> None:
             close_old_connections()
             sweep_task.enqueue()
             ingest_spool_task.enqueue()
+            refresh_metrics_task.enqueue()
         except Exception:  # a database hiccup must not end the schedule
             log.exception("Could not enqueue the periodic tasks; trying again later.")
         finally:
