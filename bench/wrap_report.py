@@ -12,8 +12,10 @@ clicks and orders), then measures, ``--warmup`` times unmeasured and ``--request
   campaign's spend, through ``connection.cursor()``: the floor;
 - ``performance.queries.figures.totals`` and ``figures_by(level=collaboration)``, the one
   aggregation every report reads, and ``queries.report.campaign_report``, the whole report
-  assembled without rendering;
-- the report page ``performance:report`` through Django's test client, signed in as a manager.
+  assembled without rendering (and without the figures over time, as the page asks for it);
+- the report page ``performance:report`` through Django's test client, signed in as a manager,
+  and the figures over time (``performance:report_over_time``), which the page loads right after
+  it in a second request (each date is one pass over the campaign's posts).
 
 It prints p50 and p95 latency and the queries of each, side by side for each database, against
 the one-second target, with PASS or FAIL, checks that the bare SQL and ``figures.totals`` agree,
@@ -352,6 +354,7 @@ class WrapBench(Bench):
         self.compare()
         results.append(self.assembled())
         results.append(self.page())
+        results.append(self.over_time())
         return results
 
     def aggregate(self) -> tuple[Any, ...]:
@@ -389,8 +392,23 @@ class WrapBench(Bench):
             return self.result("call", "queries.report.campaign_report", [], [], 404)
         return self.call(
             "queries.report.campaign_report",
-            lambda: campaign_report(self.campaign, currency=CURRENCY),
+            lambda: campaign_report(self.campaign, currency=CURRENCY, with_series=False),
         )
+
+    def over_time(self) -> dict[str, Any]:
+        """The report's figures over time, which the page loads in a second request."""
+        from django.test import Client
+        from django.urls import reverse
+
+        from rapport.workspaces.models import User
+
+        url = reverse(
+            "performance:report_over_time",
+            kwargs={"ws": self.workspace.slug, "pk": self.campaign.pk},
+        )
+        client = Client(headers={"HX-Request": "true"})
+        client.force_login(User.objects.get(email=MANAGER_EMAIL))
+        return self.measure("page", "report over time (2nd request)", client.get, url)
 
     def page(self) -> dict[str, Any]:
         from django.test import Client

@@ -166,7 +166,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "conversions": f.conversions,
                 "revenue": f.revenue,
             }
-            for day, f in report.series
+            for day, f in report.series or []
         ],
         "tiers": [
             {"tier": t.tier, "label": t.label, "figures": _figures(t.cells)} for t in report.tiers

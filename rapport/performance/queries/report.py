@@ -12,13 +12,14 @@ Assembling it runs a fixed number of queries whatever the number of collaboratio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Campaign, Collaboration, Experiment
@@ -48,23 +49,43 @@ ROW_FIGURES = (
 # The latest figures shown for each top post.
 POST_FIGURES = ("reach", "impressions", "views", "engagements")
 TOP_POSTS = 5
+# Dates on the "over time" charts: each is one pass over the campaign's posts.
+SERIES_POINTS = 8
 KPI_NAMES = frozenset(("er", "cpm", "cpv", "cpa", "cpe", "roas"))
 
 
 @dataclass(frozen=True)
 class Figure:
     """One figure as a reader sees it: its value (``None`` = n/a), how it is written, and what
-    it means."""
+    it means. The words are worked out when first read: a page shows a few rows of a report
+    whose exports hold thousands."""
 
     name: str
-    label: str
     value: Decimal | int | None
-    display: str
-    definition: str
+    currency: str | None
+    er_denominator: str
 
     @property
     def is_kpi(self) -> bool:
         return self.name in KPI_NAMES
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.name])
+
+    @functools.cached_property
+    def display(self) -> str:
+        return show(self.name, self.value, self.currency)
+
+    @property
+    def definition(self) -> str:
+        return _definition(self.name, self.er_denominator, translation.get_language())
+
+
+@functools.cache
+def _definition(name: str, er_denominator: str, language: str | None) -> str:
+    # The language is part of the key: the same report is read in English and in French.
+    return definition(name, er_denominator)
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,8 @@ class Report:
     headline: list[Figure]
     rows: list[CreatorRow]
     top_posts: list[TopPost]
-    series: list[tuple[dt.date, Figures]]
+    # ``None`` when the page loads it in a second request (:func:`report_series`).
+    series: list[tuple[dt.date, Figures]] | None
     tiers: list[TierMix]
     learnings: list[Experiment]
     cost_metric: str
@@ -145,11 +167,7 @@ def figure(name: str, figures: Figures, kpi: Kpis) -> Figure:
     """Figure ``name`` (a raw total or a KPI) of ``figures``, written and defined."""
     value = getattr(kpi, name) if name in KPI_NAMES else getattr(figures, name)
     return Figure(
-        name=name,
-        label=str(LABELS[name]),
-        value=value,
-        display=show(name, value, figures.currency),
-        definition=definition(name, kpi.er_denominator),
+        name=name, value=value, currency=figures.currency, er_denominator=kpi.er_denominator
     )
 
 
@@ -222,54 +240,63 @@ def _top_post(snapshot: MetricSnapshot, currency: str, er_denominator: str) -> T
     )
 
 
-def campaign_report(campaign: Campaign, *, currency: str | None = None) -> Report:
+def campaign_report(
+    campaign: Campaign, *, currency: str | None = None, with_series: bool = True
+) -> Report:
     """The wrap report of ``campaign`` in ``currency`` (see :func:`report_currency`).
 
-    Raises ``ValidationError({"currency": ...})`` for a currency the campaign does not use."""
+    The figures of each collaboration are aggregated once in the database; the campaign's
+    totals and the tier mix add those up (a few thousand rows at most, never the snapshots).
+    Creators come most spend first. Without ``with_series`` the figures over time are left out
+    (``series`` is ``None``): the page asks for them apart, see :func:`report_series`. Raises
+    ``ValidationError({"currency": ...})`` for a currency the campaign does not use."""
     workspace = campaign.workspace
     found = levels.currencies(workspace, campaign=campaign)
     currency = report_currency(campaign, currency, found)
     er_denominator = campaign.er_denominator or workspace.er_denominator
-    whole = levels.totals(workspace, currency=currency, campaign=campaign)
-    whole_kpis = kpis(whole, er_denominator)
-    metric = cost_metric(whole)
-
     by_collaboration = levels.figures_by(
         workspace, level=levels.Level.COLLABORATION, currency=currency, campaign=campaign
     )
-    collaborations = Collaboration.objects.filter(
-        campaign=campaign, pk__in=list(by_collaboration)
-    ).select_related("creator")
+    whole = sum(by_collaboration.values(), Figures(currency=currency))
+    whole_kpis = kpis(whole, er_denominator)
+    metric = cost_metric(whole)
+
+    collaborations = (
+        Collaboration.objects.filter(campaign=campaign, pk__in=list(by_collaboration))
+        .select_related("creator")
+        .only("id", "creator__id", "creator__name", "creator__tier")
+    )
     rows = []
+    by_tier: dict[str, Figures] = {}
+    tier_labels = {choice.value: str(choice.label) for choice in Tier}
     for collaboration in collaborations:
         values = by_collaboration[collaboration.pk]
+        tier = collaboration.creator.tier
+        by_tier[tier] = by_tier.get(tier, Figures(currency=currency)) + values
         kpi = kpis(values, er_denominator)
         rows.append(
             CreatorRow(
                 collaboration_id=collaboration.pk,
                 creator_id=collaboration.creator_id,
                 creator=collaboration.creator.name,
-                tier=collaboration.creator.tier,
-                tier_label=collaboration.creator.get_tier_display(),
+                tier=tier,
+                tier_label=tier_labels[tier],
                 figures=values,
                 kpis=kpi,
                 cells=[figure(name, values, kpi) for name in ROW_FIGURES],
                 recommendation=recommend(kpi, whole_kpis, metric),
             )
         )
-
-    by_tier = levels.figures_by(
-        workspace, level=levels.Level.TIER, currency=currency, campaign=campaign
-    )
+    rows.sort(key=lambda row: (-row.figures.spend, row.creator, row.collaboration_id))
     tiers = []
-    for tier in Tier:
-        if tier.value in by_tier:
-            values = by_tier[tier.value]
+    for choice in Tier:
+        if choice.value in by_tier:
+            values = by_tier[choice.value]
             kpi = kpis(values, er_denominator)
             tiers.append(
                 TierMix(
-                    tier=tier.value,
-                    label=str(tier.label),
+                    tier=choice.value,
+                    label=str(choice.label),
                     figures=values,
                     cells=[figure(name, values, kpi) for name in ROW_FIGURES],
                 )
@@ -288,11 +315,42 @@ def campaign_report(campaign: Campaign, *, currency: str | None = None) -> Repor
             _top_post(snapshot, currency, er_denominator)
             for snapshot in _top_posts(campaign, currency)
         ],
-        series=levels.series(workspace, campaign=campaign, currency=currency),
+        series=levels.series(
+            workspace, campaign=campaign, currency=currency, points=SERIES_POINTS, whole=whole
+        )
+        if with_series
+        else None,
         tiers=tiers,
         learnings=list(campaign.experiments.all()),
         cost_metric=metric,
         cost_explanation=cost_explanation(metric),
         rules=rules(metric),
         generated_at=timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class Series:
+    """A campaign's figures over time in one currency, as the report's "over time" part shows
+    them when it is loaded on its own."""
+
+    currency: str
+    er_denominator: str
+    result_metric: str
+    series: list[tuple[dt.date, Figures]]
+
+
+def report_series(campaign: Campaign, *, currency: str | None = None) -> Series:
+    """The figures over time of the campaign's report in ``currency`` (as
+    :func:`campaign_report` chooses it); raises ``ValidationError`` as it does."""
+    workspace = campaign.workspace
+    currency = report_currency(campaign, currency, levels.currencies(workspace, campaign=campaign))
+    whole = levels.totals(workspace, currency=currency, campaign=campaign)
+    return Series(
+        currency=currency,
+        er_denominator=campaign.er_denominator or workspace.er_denominator,
+        result_metric="conversions" if cost_metric(whole) == "cpa" else "impressions",
+        series=levels.series(
+            workspace, campaign=campaign, currency=currency, points=SERIES_POINTS, whole=whole
+        ),
     )

@@ -57,10 +57,21 @@ def test_the_report_shows_the_seeds_figures_and_what_to_do_with_each_creator(
     assert "Cost per result is CPA" in page
     assert "20 percent lower" in page
     assert "Say the code on screen" in page  # learnings
-    assert page.count('role="img"') >= 3  # the charts
+    assert page.count('role="img"') == 2  # per creator and per tier
     assert '<title id="chart-creators-title">Spend and conversions per creator</title>' in page
     # Viewers read; they get no share links nor settings.
     assert "Make a read-only link" not in page
+    # The figures over time come in a second request, as the page asks for them.
+    later = re.search(r'hx-get="([^"]+)"', page)
+    assert later
+    over_time = client_for(member(Role.VIEWER)).get(
+        later.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"}
+    )
+    assert over_time.status_code == 200
+    part = text(over_time)
+    assert "<html" not in part
+    assert '<title id="chart-time-conversions-title">Conversions over time</title>' in part
+    assert "Figures over time as a table" in part
 
 
 def test_one_currency_at_a_time(

@@ -24,13 +24,13 @@ from rapport.campaigns.queries.collaborations import collaboration_for
 from rapport.campaigns.views.campaigns import campaign_page
 from rapport.performance.forms.report import RecapForm, ShareForm, SpendForm
 from rapport.performance.queries.recap import shows_recap
-from rapport.performance.queries.report import Report, campaign_report
+from rapport.performance.queries.report import Report, campaign_report, report_series
 from rapport.performance.queries.shares import share_for, shares_of
 from rapport.performance.services import shares as share_services
 from rapport.performance.services.recap import set_recap_note
 from rapport.performance.services.report_export import FORMATS, export_report
 from rapport.performance.services.report_settings import set_spend_includes_product
-from rapport.performance.views.shared import report_context
+from rapport.performance.views.shared import over_time_context, report_context
 from rapport.workspaces.decorators import (
     request_membership,
     request_user,
@@ -47,11 +47,13 @@ def _report_url(campaign: Campaign, currency: str = "") -> str:
 
 def _report(request: HttpRequest, campaign: Campaign) -> tuple[Report, str]:
     """The report in the currency asked for; an unknown currency falls back to the default
-    with its error."""
+    with its error. The figures over time come in a second request (:func:`over_time`), so
+    the page shows the rest at once."""
     try:
-        return campaign_report(campaign, currency=request.GET.get("currency")), ""
+        found = campaign_report(campaign, currency=request.GET.get("currency"), with_series=False)
     except ValidationError as exc:
-        return campaign_report(campaign), " ".join(exc.message_dict["currency"])
+        return campaign_report(campaign, with_series=False), " ".join(exc.message_dict["currency"])
+    return found, ""
 
 
 def _page(
@@ -64,7 +66,7 @@ def _page(
 ) -> HttpResponse:
     report, currency_error = _report(request, campaign)
     can_share = request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
-    context: dict[str, Any] = report_context(report) | {
+    context: dict[str, Any] = report_context(report, show_all="all" in request.GET) | {
         "currency_error": currency_error,
         "can_share": can_share,
         "export_formats": FORMATS,
@@ -89,6 +91,30 @@ def _page(
 def report(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The campaign's wrap report, in one currency at a time (``?currency=``)."""
     return _page(request, campaign_for(request_workspace(request), pk))
+
+
+@workspace_view(Perm.VIEW)
+def over_time(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The report's figures over time: the part the page loads after the rest (htmx), or a
+    page of their own without JavaScript."""
+    campaign = campaign_for(request_workspace(request), pk)
+    try:
+        found = report_series(campaign, currency=request.GET.get("currency"))
+    except ValidationError as exc:
+        return HttpResponse(
+            " ".join(exc.message_dict["currency"]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    context = over_time_context(found)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "performance/_report_over_time.html", context)
+    return campaign_page(
+        request,
+        campaign,
+        "performance/report_over_time.html",
+        context | {"currency": found.currency},
+    )
 
 
 @workspace_view(Perm.VIEW)
@@ -195,6 +221,7 @@ def recap_note(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 urls: list[URLPattern] = [
     path("campaigns/<int:pk>/report/", report, name="report"),
+    path("campaigns/<int:pk>/report/over-time/", over_time, name="report_over_time"),
     path("campaigns/<int:pk>/report/export/<str:fmt>/", report_export, name="report_export"),
     path("campaigns/<int:pk>/report/spend/", report_spend, name="report_spend"),
     path("campaigns/<int:pk>/report/shares/", share_create, name="report_share_create"),

@@ -20,12 +20,19 @@ from django.views.decorators.cache import never_cache
 from rapport.hub import throttle
 from rapport.performance.charts import Value, bar_chart, line_chart
 from rapport.performance.kpis import LABELS, definition, show
-from rapport.performance.queries.report import Report, campaign_report
+from rapport.performance.queries.report import Report, Series, campaign_report
 from rapport.performance.services.shares import ShareState, note_viewed, resolve, state_of
 
+# The page lists the creators who cost the most; "show all" and the exports list every one.
+ROWS_ON_PAGE = 50
+# The per-creator chart stays readable: the creators who cost the most.
+CREATORS_IN_CHART = 20
 
-def report_context(report: Report) -> dict[str, Any]:
-    """What templates/performance/_report_body.html needs: the report and its charts."""
+
+def report_context(report: Report, *, show_all: bool = False) -> dict[str, Any]:
+    """What templates/performance/_report_body.html needs: the report, the creators' rows to
+    show (the :data:`ROWS_ON_PAGE` with the most spend unless ``show_all``) and its charts."""
+    shown = report.rows if show_all else report.rows[:ROWS_ON_PAGE]
     currency = report.currency
     result = report.result_metric
     spend_label, result_label = str(LABELS["spend"]), str(LABELS[result])
@@ -43,7 +50,7 @@ def report_context(report: Report) -> dict[str, Any]:
             title=_("Spend and %(result)s per creator") % {"result": result_label.lower()},
             desc=scaled,
             series=[spend_label, result_label],
-            groups=[(row.creator, values(row.figures)) for row in report.rows],
+            groups=[(row.creator, values(row.figures)) for row in shown[:CREATORS_IN_CHART]],
         ),
         "chart_tiers": bar_chart(
             chart_id="chart-tiers",
@@ -52,6 +59,31 @@ def report_context(report: Report) -> dict[str, Any]:
             series=[spend_label, result_label],
             groups=[(tier.label, values(tier.figures)) for tier in report.tiers],
         ),
+    }
+    if report.series is not None:
+        charts |= over_time_context(
+            Series(
+                currency=currency,
+                er_denominator=report.er_denominator,
+                result_metric=result,
+                series=report.series,
+            )
+        )
+    return {
+        "report": report,
+        "rows_shown": shown,
+        "rows_hidden": len(report.rows) - len(shown),
+        "creators_in_chart": min(len(shown), CREATORS_IN_CHART),
+    } | charts
+
+
+def over_time_context(found: Series) -> dict[str, Any]:
+    """What templates/performance/_report_over_time.html needs: the charts and the table of the
+    campaign's figures over time."""
+    result, currency = found.result_metric, found.currency
+    names = list(dict.fromkeys(("reach", "impressions", "views", "engagements", result)))
+    return {
+        "series": found.series,
         "charts_over_time": [
             line_chart(
                 chart_id=f"chart-time-{name}",
@@ -60,23 +92,21 @@ def report_context(report: Report) -> dict[str, Any]:
                 % {"figure": LABELS[name]},
                 points=[
                     (day.isoformat(), Value(getattr(f, name), show(name, getattr(f, name))))
-                    for day, f in report.series
+                    for day, f in found.series
                 ],
             )
             for name in dict.fromkeys((result, "engagements"))
         ]
-        if report.series
+        if found.series
         else [],
+        "series_header": [
+            (str(LABELS[name]), definition(name, found.er_denominator)) for name in names
+        ],
+        "series_rows": [
+            (day, [show(name, getattr(figures, name), currency) for name in names])
+            for day, figures in found.series
+        ],
     }
-    names = list(dict.fromkeys(("reach", "impressions", "views", "engagements", result)))
-    charts["series_header"] = [
-        (str(LABELS[name]), definition(name, report.er_denominator)) for name in names
-    ]
-    charts["series_rows"] = [
-        (day, [show(name, getattr(figures, name), currency) for name in names])
-        for day, figures in report.series
-    ]
-    return {"report": report} | charts
 
 
 def _closed(request: HttpRequest, state: ShareState) -> HttpResponse:
@@ -109,7 +139,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         report = campaign_report(share.campaign, currency=request.GET.get("currency"))
     except ValidationError:
         report = campaign_report(share.campaign)
-    context = report_context(report) | {
+    context = report_context(report, show_all="all" in request.GET) | {
         "share": share,
         "workspace_name": share.campaign.workspace.name,
     }
