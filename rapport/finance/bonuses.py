@@ -4,8 +4,9 @@ results at wrap time, kept as a bonus line that finance approves and pays.
 The measured metric comes from the collaboration's attributed orders
 (``tracking.queries.results.collaboration_results``) over the ladder's window: ``window_days``
 from the moment the first deliverable went live, else the whole campaign (its dates, when it has
-them). CPA = spend / conversions, where spend is the collaboration's committed cost (the agreed
-fee, add-ons and seeded product; never the bonus itself), rounded to the cent as shown; with no
+them). CPA = spend / conversions, where spend is the reports' spend before any bonus
+(``performance.queries.figures.spend_before_bonus``: the agreed fee and add-ons, and the seeded
+product only where the campaign counts it), rounded to the cent as shown; with no
 conversion the CPA is "n/a" and no rung is reached. Revenue and conversions are read as they are;
 a commission pays its percentage of the revenue. Orders in another currency than the terms' are
 left out, and the calculation says how many.
@@ -49,6 +50,7 @@ from rapport.campaigns.services.offers import (
 from rapport.finance.models import BonusLine, BonusStatus
 from rapport.finance.queries import wrapped_bonus
 from rapport.hub.money import money
+from rapport.performance.queries.figures import spend_before_bonus
 from rapport.tracking.queries.results import collaboration_results
 from rapport.workspaces.calendar import zone
 from rapport.workspaces.models import Membership, User
@@ -122,7 +124,7 @@ def calculate(collaboration: Collaboration, data: PackageData, bonus: BonusData)
     results = collaboration_results(collaboration, since=since, until=until)
     metric = BonusMetric.REVENUE if bonus.kind == BonusKind.COMMISSION else bonus.metric
     spend = (
-        collaboration.committed_cost
+        spend_before_bonus(collaboration)
         if collaboration.committed_cost is not None
         else committed_cost(data)
     )
@@ -434,9 +436,9 @@ def explain(calculation: dict[str, Any]) -> list[str]:
             else:
                 lines.append(
                     ngettext(
-                        "CPA: %(spend)s spent (the committed cost, bonus not included) ÷ "
+                        "CPA: %(spend)s spent (the agreed fees, bonus not included) ÷ "
                         "%(n)s order = %(cpa)s.",
-                        "CPA: %(spend)s spent (the committed cost, bonus not included) ÷ "
+                        "CPA: %(spend)s spent (the agreed fees, bonus not included) ÷ "
                         "%(n)s orders = %(cpa)s.",
                         conversions,
                     )

@@ -85,9 +85,11 @@ class Post(models.Model):
 class MetricSnapshot(models.Model):
     """What a post showed on one collection date, from one source.
 
-    A figure the source did not give is ``None`` (unknown), never 0. One snapshot per post, date
-    and source: entering or importing the same date again updates it. The latest snapshot of a
-    post is the one with the latest ``collected_on``, then the latest ``recorded_at``.
+    A figure the source did not give is carried over from the post's reading before it (and
+    named in ``carried``), so a partial reading never hides what was known; a figure nobody ever
+    gave is ``None`` (unknown), never 0. One snapshot per post, date and source: entering or
+    importing the same date again updates it. The latest snapshot of a post is the one with the
+    latest ``collected_on``, then the latest ``recorded_at``.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
@@ -104,6 +106,8 @@ class MetricSnapshot(models.Model):
     clicks = models.BigIntegerField(_("link clicks"), null=True, blank=True)
     watch_time_seconds = models.BigIntegerField(_("watch time (seconds)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The figures this reading left blank, carried over from the post's reading before it.
+    carried = models.JSONField(default=list, blank=True)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
 

@@ -117,7 +117,7 @@ def test_the_calculation_keeps_every_input_and_reads_in_plain_words(manager):
         "Orders placed from 2 Mar 2026 to 31 May 2026: 90 days from the first post going live.",
         "50 attributed orders, $4,200 in revenue after refunds.",
         "2 orders in other currencies are left out: the bonus counts USD orders only.",
-        "CPA: $2,000 spent (the committed cost, bonus not included) ÷ 50 orders = $40.",
+        "CPA: $2,000 spent (the agreed fees, bonus not included) ÷ 50 orders = $40.",
         "+$250 · CPA under $60: reached, not added (a higher rung pays instead)",
         "+$500 · CPA under $45: reached, pays $500",
         "+$1,000 · CPA under $35: not reached",
@@ -237,7 +237,7 @@ def test_the_creator_sees_where_they_stand_while_live_and_the_calculation_from_t
     page = text_of(Client().get(hub_path(collaboration)))
     assert "So far: $40, which earns you $750." in page
     assert "Your bonus $750 · worked out from your results" in page
-    assert "CPA: $2,000 spent (the committed cost, bonus not included) ÷ 50 orders = $40." in page
+    assert "CPA: $2,000 spent (the agreed fees, bonus not included) ÷ 50 orders = $40." in page
     assert "+$500 · CPA under $45: reached, pays $500" in page
     standing = api.get("/api/v1/hub/me").json()["terms"]["standing"]
     assert standing["measured"] == "40.00" and standing["status"] == "computed"

@@ -129,16 +129,31 @@ def counted(
     return condition
 
 
-def spend_expression(prefix: str = "") -> Any:
-    """A collaboration's spend as a database expression (see the module's docstring)."""
+def spend_expression(prefix: str = "", *, with_bonus: bool = True) -> Any:
+    """A collaboration's spend as a database expression (see the module's docstring); without
+    ``with_bonus``, what it costs before any bonus."""
     committed = Coalesce(F(f"{prefix}committed_cost"), ZERO, output_field=MONEY)
     without_product = Case(
         When(**{f"{prefix}campaign__spend_includes_product": True}, then=committed),
         default=committed - F(f"{prefix}product_value"),
         output_field=MONEY,
     )
+    if not with_bonus:
+        return without_product
     bonus = Coalesce(F(f"{prefix}bonus_line__amount"), ZERO, output_field=MONEY)
     return without_product + bonus
+
+
+def spend_before_bonus(collaboration: Collaboration) -> Decimal:
+    """What ``collaboration`` costs before any bonus, by the same rule as the reports' spend:
+    the spend a bonus ladder's CPA divides (a bonus cannot pay for itself). One query."""
+    spend = (
+        Collaboration.objects.filter(pk=collaboration.pk)
+        .annotate(spend=spend_expression(with_bonus=False))
+        .values_list("spend", flat=True)
+        .get()
+    )
+    return _cents(spend)
 
 
 def _engagements(prefix: str = "") -> Any:

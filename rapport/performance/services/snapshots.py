@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.performance.models import METRICS, MetricSnapshot, MetricSource, Post
+from rapport.performance.queries.snapshots import LATEST_ORDER
 from rapport.workspaces.models import User
 
 # No platform counts this high for one post; a bigger figure is a typo or a pasted id.
@@ -60,15 +61,45 @@ def clean_metrics(values: Mapping[str, Any]) -> dict[str, int | None]:
 
 
 def clean_collected_on(post: Post, collected_on: dt.date | None) -> dt.date:
-    """A collection date that is not in the future (in the workspace's time zone)."""
+    """A collection date between the day the post went live and today (in the workspace's time
+    zone)."""
     if collected_on is None:
         raise ValidationError({"collected_on": _("Say on which date the figures were read.")})
-    today = timezone.localdate(timezone=_zone(post))
+    zone = _zone(post)
+    today = timezone.localdate(timezone=zone)
     if collected_on > today:
         raise ValidationError(
             {"collected_on": _("The collection date cannot be later than today.")}
         )
+    if post.posted_at is not None:
+        posted_on = timezone.localtime(post.posted_at, zone).date()
+        if collected_on < posted_on:
+            raise ValidationError(
+                {
+                    "collected_on": _(
+                        "The post went live on %(date)s: figures cannot be read before that."
+                    )
+                    % {"date": posted_on.isoformat()}
+                }
+            )
     return collected_on
+
+
+def _check_reach(figures: dict[str, int | None], given: set[str]) -> None:
+    """Impressions count every showing and reach every person, so reach cannot be larger."""
+    reach, impressions = figures["reach"], figures["impressions"]
+    if reach is None or impressions is None or reach <= impressions:
+        return
+    field = "impressions" if "impressions" in given else "reach"
+    raise ValidationError(
+        {
+            field: _(
+                "Reach (%(reach)s people) cannot be larger than impressions (%(impressions)s "
+                "showings): each person seen counts at least one impression."
+            )
+            % {"reach": reach, "impressions": impressions}
+        }
+    )
 
 
 def _zone(post: Post) -> Any:
@@ -89,13 +120,31 @@ def record_snapshot(
 ) -> tuple[MetricSnapshot, bool]:
     """Store ``values`` (metric name → count; blank or missing means unknown) as what ``post``
     showed on ``collected_on`` according to ``source``; returns the snapshot and whether it was
-    new. Recording the same post, date and source again replaces that snapshot's figures.
+    new. Recording the same post, date and source again replaces that snapshot's figures. A
+    figure left blank takes the value of the post's reading before this one (collected on or
+    before the same date), named in ``carried``: a reading of views alone does not make the
+    reach unknown again.
 
     Raises ``ValidationError`` naming the field and why; nothing is stored then."""
     if source not in MetricSource.values:
         raise ValidationError({"source": _("Unknown source.")})
     figures = clean_metrics(values)
+    given = {name for name, value in figures.items() if value is not None}
     day = clean_collected_on(post, collected_on)
+    before = (
+        post.snapshots.filter(collected_on__lte=day)
+        .exclude(collected_on=day, source=source)
+        .order_by(*LATEST_ORDER)
+        .first()
+    )
+    carried = [
+        name
+        for name in METRICS
+        if name not in given and before is not None and getattr(before, name) is not None
+    ]
+    for name in carried:
+        figures[name] = getattr(before, name)
+    _check_reach(figures, given)
     snapshot, created = MetricSnapshot.objects.select_for_update().get_or_create(
         post=post,
         collected_on=day,
@@ -104,6 +153,7 @@ def record_snapshot(
     )
     for name, value in figures.items():
         setattr(snapshot, name, value)
+    snapshot.carried = carried
     snapshot.note = note.strip()
     snapshot.recorded_at = timezone.now()
     snapshot.recorded_by = actor

@@ -87,3 +87,47 @@ def test_the_latest_snapshot_is_by_collection_date_then_by_when_it_was_recorded(
     assert sorted(s.views or 0 for s in latest) == [10, 950]
     as_of = latest_snapshots(Post.objects.all(), as_of=DAY - dt.timedelta(days=1))
     assert [s.views for s in as_of] == [400]
+
+
+def test_a_figure_left_blank_keeps_the_value_last_known_and_says_it_was_carried_over():
+    post = PostFactory.create()
+    record_snapshot(
+        post=post, collected_on=DAY - dt.timedelta(days=5), source="entered",
+        values={"reach": 40_000, "impressions": 60_000, "views": 50_000}, actor=None,
+    )  # fmt: skip
+
+    later, _ = record_snapshot(
+        post=post, collected_on=DAY, source="creator", values={"views": 55_000}, actor=None
+    )
+
+    assert (later.reach, later.impressions, later.views) == (40_000, 60_000, 55_000)
+    assert later.carried == ["reach", "impressions"]
+    latest = latest_snapshots(Post.objects.all()).get()
+    assert (latest.reach, latest.views) == (40_000, 55_000)
+
+
+def test_reach_larger_than_impressions_is_refused_on_the_figure_given():
+    post = PostFactory.create()
+    record_snapshot(
+        post=post, collected_on=DAY, source="entered", values={"impressions": 500}, actor=None
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        record_snapshot(
+            post=post, collected_on=DAY, source="creator", values={"reach": 900}, actor=None
+        )
+
+    assert "cannot be larger than impressions" in refused.value.message_dict["reach"][0]
+    assert MetricSnapshot.objects.count() == 1
+
+
+def test_figures_cannot_be_read_before_the_post_went_live():
+    post = PostFactory.create(posted_at=timezone.make_aware(dt.datetime(2026, 3, 1, 12)))
+
+    with pytest.raises(ValidationError) as refused:
+        record_snapshot(
+            post=post, collected_on=dt.date(1999, 1, 1), source="creator",
+            values={"views": 3}, actor=None,
+        )  # fmt: skip
+
+    assert "went live on 2026-03-01" in refused.value.message_dict["collected_on"][0]

@@ -143,7 +143,11 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _figure(snapshot: Any, name: str) -> str:
     value = getattr(snapshot, name)
-    return _("unknown") if value is None else kpis.show(name, value)
+    if value is None:
+        return _("unknown")
+    if name in snapshot.carried:
+        return _("%(value)s (carried over)") % {"value": kpis.show(name, value)}
+    return kpis.show(name, value)
 
 
 def _metric_labels() -> list[str]:
