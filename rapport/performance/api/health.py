@@ -186,9 +186,10 @@ class HubSurveyIn(Schema):
 
 class HubSurveyOut(Schema):
     open: bool = Field(description="The collaboration is reported, paid or closed.")
-    answered: bool
+    answered: bool = Field(description="An answer exists (given now or before).")
     already_answered: bool = Field(
-        False, description="This request changed nothing: the survey was answered before."
+        description="An answer existed before this request: true on a GET of an answered survey "
+        "and on a repeated POST, which changed nothing."
     )
     satisfaction: int | None
     would_work_again: bool | None
@@ -197,11 +198,11 @@ class HubSurveyOut(Schema):
     answered_at: dt.datetime | None = Field(description="In the creator's time zone.")
 
 
-def _survey(answer: SurveyResponse | None, *, is_open: bool, again: bool = False) -> dict[str, Any]:
+def _survey(answer: SurveyResponse | None, *, is_open: bool, before: bool) -> dict[str, Any]:
     return {
         "open": is_open,
         "answered": answer is not None,
-        "already_answered": again,
+        "already_answered": before,
         "satisfaction": answer.satisfaction if answer else None,
         "would_work_again": answer.would_work_again if answer else None,
         "open_to_new_formats": answer.open_to_new_formats if answer else None,
@@ -215,7 +216,8 @@ def hub_survey(request: HttpRequest) -> dict[str, Any]:
     """Whether the survey is open (once the collaboration is reported, paid or closed) and
     your answer, once given."""
     collaboration = request_hub(request).collaboration
-    return _survey(answer_of(collaboration), is_open=survey_open(collaboration))
+    answer = answer_of(collaboration)
+    return _survey(answer, is_open=survey_open(collaboration), before=answer is not None)
 
 
 @hub_router.post(
@@ -228,7 +230,7 @@ def hub_answer_survey(request: HttpRequest, payload: HubSurveyIn) -> Status[dict
     changes nothing: 200 with the first answer and `already_answered`. 422 before the wrap."""
     collaboration = request_hub(request).collaboration
     answer, created = answer_survey(collaboration=collaboration, **payload.model_dump())
-    return Status(201 if created else 200, _survey(answer, is_open=True, again=not created))
+    return Status(201 if created else 200, _survey(answer, is_open=True, before=not created))
 
 
 router.add_router("", hub_router)

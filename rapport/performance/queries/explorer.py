@@ -6,7 +6,7 @@ reads the figures through :mod:`rapport.performance.queries.figures`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -65,6 +65,9 @@ class Exploration:
     rows: list[Row]
     totals: Figures
     currencies: list[str]
+    # At the post, deliverable and platform levels: what the totals hold that no row does (the
+    # collaborations without a post yet); None when that is nothing or at the other levels.
+    unposted: Figures | None = None
 
     @property
     def shared(self) -> bool:
@@ -136,4 +139,16 @@ def explore(
     rows = [Row(key, names.get(key, str(key)), figures) for key, figures in by_key.items()]
     rows.sort(key=lambda row: (-row.figures.spend, row.label.casefold()))
     total = levels.totals(workspace, currency=money, campaign=campaign)
-    return Exploration(chosen, money, campaign, er_denominator, rows, total, found)
+    unposted = _rest(total, rows) if chosen in levels.SHARED_LEVELS else None
+    return Exploration(chosen, money, campaign, er_denominator, rows, total, found, unposted)
+
+
+def _rest(total: Figures, rows: list[Row]) -> Figures | None:
+    """``total`` minus the sum of ``rows``, figure by figure; ``None`` when nothing is left."""
+    shown = sum((row.figures for row in rows), Figures(currency=total.currency))
+    rest = {
+        f.name: getattr(total, f.name) - getattr(shown, f.name)
+        for f in fields(Figures)
+        if f.name != "currency"
+    }
+    return Figures(currency=total.currency, **rest) if any(rest.values()) else None

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 
 from rapport.creators.exporting import csv_lines
@@ -107,6 +108,15 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     post_ids: set[int] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        """The summary a user reads: "2 new, 1 updated, for 1 post."."""
+        posts = len(self.post_ids)
+        return ngettext(
+            "%(created)s new, %(updated)s updated, for %(posts)s post.",
+            "%(created)s new, %(updated)s updated, for %(posts)s posts.",
+            posts,
+        ) % {"created": self.created, "updated": self.updated, "posts": posts}
 
 
 @dataclass(frozen=True)
@@ -322,14 +332,7 @@ def import_metrics(
             workspace=workspace,
             actor=actor,
             kind="metrics.imported",
-            summary=_(
-                "Figures file imported: %(created)s new, %(updated)s updated, for %(posts)s posts."
-            )
-            % {
-                "created": summary.created,
-                "updated": summary.updated,
-                "posts": len(summary.post_ids),
-            },
+            summary=_("Figures file imported: %(summary)s") % {"summary": summary},
         )
     return summary
 

@@ -251,20 +251,22 @@ def check_evidence(files: Sequence[UploadedFile]) -> None:
                     % {"name": name, "limit": MAX_EVIDENCE_BYTES // 2**20}
                 }
             )
+        # A file of no known kind: say what a screenshot may be, not every kind a draft may be.
+        unknown, received = reviews.sniff(upload)
+        if unknown is None:
+            raise ValidationError({"evidence": _not_a_screenshot(name, received)})
         try:
             kind = reviews.check_upload(upload)
         except ValidationError as exc:
             raise ValidationError({"evidence": exc.messages}) from None
         if kind not in EVIDENCE_KINDS:
-            raise ValidationError(
-                {
-                    "evidence": _(
-                        "“%(name)s” is %(kind)s: a screenshot is an image (JPEG, PNG, GIF, WebP, "
-                        "HEIC) or a PDF."
-                    )
-                    % {"name": name, "kind": kind.label}
-                }
-            )
+            raise ValidationError({"evidence": _not_a_screenshot(name, kind.label)})
+
+
+def _not_a_screenshot(name: str, kind: Any) -> str:
+    return _(
+        "“%(name)s” is %(kind)s: a screenshot is an image (JPEG, PNG, GIF, WebP, HEIC) or a PDF."
+    ) % {"name": name, "kind": kind}
 
 
 def _store_evidence(snapshot: MetricSnapshot, files: Sequence[UploadedFile]) -> None:

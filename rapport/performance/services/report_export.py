@@ -2,10 +2,10 @@
 
 All three are written from one assembled :class:`~rapport.performance.queries.report.Report`
 through :func:`tables`: the headline figures, the per-creator table with its recommendations,
-the top content and the learnings (XLSX and CSV add the definitions). Numbers are numbers (an
-XLSX cell holds 16.67, not "$16.67"), rounded as the page shows them; the engagement rate is in
-percent. Every text cell goes through the creators export's formula neutraliser, so a creator's
-name or an experiment's note never runs as a spreadsheet formula.
+the tier mix, the top content and the learnings (XLSX and CSV add the definitions). Numbers are
+numbers (an XLSX cell holds 16.67, not "$16.67"), rounded as the page shows them; the engagement
+rate is in percent. Every text cell goes through the creators export's formula neutraliser, so
+a creator's name or an experiment's note never runs as a spreadsheet formula.
 
 The PDF uses DejaVu Sans when the system has it (any language's letters, the euro sign);
 without it, fpdf2's core font with the text narrowed to Latin-1 (the euro sign written "EUR"),
@@ -53,8 +53,8 @@ CONTENT_TYPES = {
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # fpdf2's font subsetting reports every table it touches at INFO: not news for our logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-# Columns of the per-creator table in the PDF (a page is not wide enough for all of them).
-PDF_ROW_FIGURES = ("spend", "impressions", "engagements", "conversions", "er", "cpm", "cpa", "roas")
+# Relative widths of the PDF's creator and tier tables: name, tier, one per figure, advice.
+PDF_NAME_WIDTH, PDF_TIER_WIDTH, PDF_FIGURE_WIDTH, PDF_ADVICE_WIDTH = 34, 16, 17, 23
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ def tables(report: Report) -> list[Table]:
             for row in report.rows
         ],
     )
+    tiers = Table(
+        title=_("Tiers"),
+        header=[_("Tier"), *(_heading(name, labels[name], currency) for name in ROW_FIGURES)],
+        rows=[[tier.label, *(number(cell) for cell in tier.cells)] for tier in report.tiers],
+    )
     top = Table(
         title=_("Top content"),
         header=[
@@ -136,7 +141,7 @@ def tables(report: Report) -> list[Table]:
         header=[_("Hypothesis"), _("What was varied"), _("Result"), _("Decision")],
         rows=[[e.hypothesis, e.varied, e.result, e.decision] for e in report.learnings],
     )
-    return [headline, creators, top, learnings]
+    return [headline, creators, tiers, top, learnings]
 
 
 def definitions(report: Report) -> Table:
@@ -208,8 +213,10 @@ class _Pdf(FPDF):
         self.multi_cell(0, 8, self.text_of(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family_name, "", 9)
 
-    def grid(self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Any) -> None:
-        self.set_font(self.family_name, "", 8)
+    def grid(
+        self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Any, size: int = 8
+    ) -> None:
+        self.set_font(self.family_name, "", size)
         with self.table(
             col_widths=widths,
             headings_style=FontFace(emphasis="BOLD"),
@@ -224,7 +231,7 @@ class _Pdf(FPDF):
 
 def to_pdf(report: Report) -> bytes:
     """A printable report: headline figures with their definitions, the creators with their
-    recommendations, the top content and the learnings, as the page writes them."""
+    recommendations, the tier mix, the top content and the learnings, as the page writes them."""
     pdf = _Pdf()
     pdf.heading(_("Wrap report: %(campaign)s") % {"campaign": report.campaign.name}, 16)
     local = timezone.localtime(report.generated_at, zone(report.campaign.workspace.time_zone))
@@ -248,24 +255,29 @@ def to_pdf(report: Report) -> bytes:
     pdf.heading(_("Creators"))
     pdf.multi_cell(0, 5, pdf.text_of(report.cost_explanation), new_x="LMARGIN", new_y="NEXT")
     labels = {f.name: f.label for f in report.headline}
+    figure_widths = [PDF_FIGURE_WIDTH] * len(ROW_FIGURES)
     pdf.grid(
-        [_("Creator"), _("Tier"), *(labels[n] for n in PDF_ROW_FIGURES), _("Recommendation")],
+        [_("Creator"), _("Tier"), *(labels[n] for n in ROW_FIGURES), _("Recommendation")],
         [
-            [
-                row.creator,
-                row.tier_label,
-                *(row.cell(n).display for n in PDF_ROW_FIGURES),
-                row.recommendation.label,
-            ]
+            [row.creator, row.tier_label, *(c.display for c in row.cells), row.recommendation.label]
             for row in report.rows
         ]
-        or [[_("No creator has figures in this currency yet.")] + [""] * 10],
-        (50, 20, *([22] * len(PDF_ROW_FIGURES)), 30),
+        or [[_("No creator has figures in this currency yet."), *[""] * (len(ROW_FIGURES) + 2)]],
+        (PDF_NAME_WIDTH, PDF_TIER_WIDTH, *figure_widths, PDF_ADVICE_WIDTH),
+        size=7,
     )
     pdf.heading(_("Recommendation rules"), 11)
     for name, rule in report.rules:
         pdf.multi_cell(0, 5, pdf.text_of(f"{name}: {rule}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+    if report.tiers:
+        pdf.heading(_("Tier mix"))
+        pdf.grid(
+            [_("Tier"), *(labels[n] for n in ROW_FIGURES)],
+            [[tier.label, *(c.display for c in tier.cells)] for tier in report.tiers],
+            (PDF_NAME_WIDTH + PDF_TIER_WIDTH, *figure_widths),
+            size=7,
+        )
     if report.top_posts:
         pdf.heading(_("Top content"))
         pdf.grid(

@@ -87,6 +87,36 @@ def test_tier_and_platform_levels_and_the_other_currency(
     assert "shared equally among its posts" in platform
 
 
+@pytest.mark.parametrize("level", ["post", "deliverable", "platform"])
+def test_collaborations_without_a_post_have_their_row_so_the_rows_add_up(
+    workspace: Workspace, seeded: Campaign, manager_client: Client, level: str
+) -> None:
+    waiting = collaboration(seeded, "1000.00")
+    orders(waiting, 3)
+
+    text = text_of(manager_client.get(explorer_url(workspace, level=level)).content.decode())
+
+    table = text.split("Results by")[1].split("What each figure means")[0]
+    row = "No post yet (collaborations in the total without any post) $1,000 0 0 0 0 n/a n/a"
+    assert f"{row} n/a $333.33 n/a 3 $300 0.30x" in table
+    assert "Total $8,500 300,000 450,000 210,000 2,700" in table
+    assert "153 $15,300" in table.split("Total")[1]
+    assert "on the “No post yet” row, so the rows add up to the total" in text
+
+
+def test_no_post_yet_row_is_absent_when_every_collaboration_has_a_post_or_by_campaign(
+    workspace: Workspace, seeded: Campaign, manager_client: Client
+) -> None:
+    by_post = text_of(manager_client.get(explorer_url(workspace, level="post")).content.decode())
+    waiting = collaboration(seeded, "1000.00")
+    orders(waiting, 3)
+    by_campaign = text_of(manager_client.get(explorer_url(workspace)).content.decode())
+
+    assert "No post yet (collaborations" not in by_post
+    assert "No post yet (collaborations" not in by_campaign
+    assert "Spring glow $8,500" in by_campaign
+
+
 def test_an_unknown_level_or_currency_is_said_and_the_defaults_shown(
     workspace: Workspace, seeded: Campaign, manager_client: Client
 ) -> None:

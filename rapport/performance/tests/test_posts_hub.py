@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -132,3 +133,22 @@ def test_the_hub_api_lists_posts_and_takes_figures(setting: Setting) -> None:
     assert sent.json()["reach"] == 900 and sent.json()["engagements"] == 30
     assert MetricSnapshot.objects.get().evidence.count() == 1
     assert Client().get("/api/v1/hub/me/posts").status_code == 401
+
+
+def test_a_file_of_no_known_kind_is_refused_saying_what_a_screenshot_may_be(
+    setting: Setting,
+) -> None:
+    a_post(setting, due_in_days=0)
+    response = Client().post(
+        setting.url("results/1/"),
+        {
+            "collected_on": timezone.localdate().isoformat(),
+            "reach": "900",
+            "evidence": SimpleUploadedFile("notes.bin", b"\x00\x01 not a picture"),
+        },
+    )
+    assert response.status_code == 422
+    text = visible_text(response.content.decode())
+    assert "a screenshot is an image (JPEG, PNG, GIF, WebP, HEIC) or a PDF." in text
+    assert "Word" not in text and "videos" not in text
+    assert not MetricSnapshot.objects.exists()

@@ -8,9 +8,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from rapport.hub.tests.work_fixtures import visible_text
 from rapport.performance.models import MetricSnapshot, Post
 from rapport.performance.services.metric_import import (
     MetricImportError,
@@ -47,6 +50,7 @@ def test_a_csv_is_imported_and_importing_it_again_adds_nothing(
     ).encode()
     summary = import_metrics(workspace=workspace, data=data, actor=manager.user)
     assert (summary.created, summary.updated, len(summary.post_ids)) == (1, 0, 1)
+    assert str(summary) == "1 new, 0 updated, for 1 post."
     snapshot = MetricSnapshot.objects.get()
     assert snapshot.source == "imported" and snapshot.post == post
     assert (snapshot.reach, snapshot.views, snapshot.saves) == (48200, None, 410)
@@ -54,7 +58,26 @@ def test_a_csv_is_imported_and_importing_it_again_adds_nothing(
     again = import_metrics(workspace=workspace, data=data, actor=manager.user)
     assert (again.created, again.updated) == (0, 1)
     assert MetricSnapshot.objects.count() == 1
-    assert AuditEvent.objects.filter(kind="metrics.imported").count() == 2
+    events = AuditEvent.objects.filter(kind="metrics.imported").order_by("pk")
+    assert [e.summary for e in events] == [
+        "Figures file imported: 1 new, 0 updated, for 1 post.",
+        "Figures file imported: 0 new, 1 updated, for 1 post.",
+    ]
+
+
+def test_the_summary_counts_posts_in_the_plural_on_the_page(
+    workspace: Workspace, post: Post, manager_client: Client
+) -> None:
+    other = PostFactory.create(
+        deliverable=post.deliverable, url="https://www.instagram.com/reel/Other12345/"
+    )
+    data = (
+        f"post_url,collection_date,reach\n{LIVE_URL},{DAY},900\n{other.url},{DAY},300\n"
+    ).encode()
+    upload = SimpleUploadedFile("figures.csv", data)
+    response = manager_client.post(f"/w/{workspace.slug}/performance/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "2 new, 0 updated, for 2 posts." in visible_text(response.content.decode())
 
 
 def test_french_headings_a_bom_and_semicolons_are_read(workspace: Workspace, post: Post) -> None:

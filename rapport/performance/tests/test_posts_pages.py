@@ -238,7 +238,7 @@ def test_the_import_page_shows_the_summary_or_every_problem(
     url = f"/w/{workspace.slug}/performance/import/"
     good = f"post_url,collection_date,reach\n{post.url},{day},900\n".encode()
     response = manager_client.post(url, {"file": SimpleUploadedFile("f.csv", good)})
-    assert "1 new, 0 updated, for 1 posts." in visible_text(response.content.decode())
+    assert "1 new, 0 updated, for 1 post." in visible_text(response.content.decode())
     bad = f"post_url,collection_date,reach\n{post.url},{day},lots\n".encode()
     response = manager_client.post(url, {"file": SimpleUploadedFile("f.csv", bad)})
     assert response.status_code == 422

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.finance.models import Invoice
-from rapport.performance.tests.figures_helpers import clicks
+from rapport.hub.tests.work_fixtures import visible_text
+from rapport.performance.tests.figures_helpers import clicks, collaboration, post
 from rapport.performance.tests.report_helpers import seed_campaign
 from rapport.workspaces.models import AuditEvent, Membership, Workspace
 from rapport.workspaces.roles import Role
@@ -39,7 +40,7 @@ def test_a_live_creator_sees_their_results_note_and_payment(
         status="scheduled", source="hub",
     )  # fmt: skip
     recap = recap_of(Client().get(hub_path(zoe)).content.decode())
-    assert "Your results" in recap
+    assert "Your recap" in recap and "Your results" not in recap
     assert "150,000" in recap  # impressions
     assert "6.00%" in recap  # their ER: 6,000 engagements / 100,000 reach
     assert "Clicks on your links</dt><dd>40<" in recap  # bots left out
@@ -50,6 +51,21 @@ def test_a_live_creator_sees_their_results_note_and_payment(
     # No cost figure about their fee, no recommendation.
     for hidden in ("CPM", "CPA", "ROAS", "Scale", "$1,500"):
         assert hidden not in recap, hidden
+
+
+def test_a_figure_nobody_gave_is_a_dash_everywhere_and_no_orders_is_0(
+    workspace: Workspace, hub_path: Callable[[Any], str]
+) -> None:
+    seed = seed_campaign(workspace)
+    quiet = collaboration(seed.campaign, "900")
+    post(quiet, reach=20_000, impressions=0, likes=300)  # views never given, no order
+    text = visible_text(Client().get(hub_path(quiet)).content.decode())
+    recap = text.split("Your recap", 1)[1]
+    assert "Reach 20,000 Impressions 0 Views \N{EN DASH} Engagements 300" in recap  # totals
+    assert "Orders from your link or code 0 Revenue $0" in recap
+    assert "Post 1 on Instagram 20,000 0 \N{EN DASH} 300 1.50%" in recap  # the table
+    results = text.split("Your results", 1)[1].split("Your recap", 1)[0]
+    assert "reach 20,000, views \N{EN DASH}, engagements 300" in results
 
 
 def test_no_recap_before_the_collaboration_is_live(

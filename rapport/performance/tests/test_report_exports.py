@@ -41,8 +41,8 @@ def test_xlsx_holds_real_numbers_and_the_definitions(
     today = timezone.localdate().isoformat()
     assert f'filename="spring-glow-report-usd-{today}.xlsx"' in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Headline figures", "Creators", "Top content", "Learnings",
-                               "Definitions"]  # fmt: skip
+    assert book.sheetnames == ["Headline figures", "Creators", "Tiers", "Top content",
+                               "Learnings", "Definitions"]  # fmt: skip
     headline = {row[0]: row for row in book["Headline figures"].iter_rows(values_only=True)}
     assert headline["CPM (USD)"][1] == 16.67
     assert headline["CPM (USD)"][2] == "$16.67"
@@ -54,6 +54,14 @@ def test_xlsx_holds_real_numbers_and_the_definitions(
     assert creators[0][0] == "Creator" and creators[0][-1] == "Recommendation"
     zoe = next(row for row in creators if row[0] == "Zoé Laurent")
     assert zoe[1] == "Micro" and zoe[2] == 1500 and zoe[-1] == "Scale"
+    tiers = list(book["Tiers"].iter_rows(values_only=True))
+    assert tiers[0][:3] == ("Tier", "Spend (USD)", "Reach")
+    # Zoé and Cy are micro creators, Ben is mid.
+    micro = dict(zip(tiers[0], next(row for row in tiers if row[0] == "Micro"), strict=True))
+    assert micro["Spend (USD)"] == 5000 and micro["Impressions"] == 300_000
+    assert micro["Revenue (USD)"] == 6000 and micro["CPA (USD)"] == 50
+    mid = dict(zip(tiers[0], next(row for row in tiers if row[0] == "Mid"), strict=True))
+    assert mid["Spend (USD)"] == 2500 and mid["Conversions"] == 50
     definitions = {row[0]: row[1] for row in book["Definitions"].iter_rows(values_only=True)}
     assert definitions["CPM"] == "Cost per thousand impressions: spend ÷ impressions x 1,000."
     learnings = list(book["Learnings"].iter_rows(values_only=True))
@@ -77,6 +85,12 @@ def test_pdf_text_holds_the_figures_accents_and_signs(
     for figure in ("$7,500", "$16.67", "$0.036", "$50", "3.33%", "Zoé Laurent", "Scale",
                    "Change creative", "Say the code on screen", TIMES):  # fmt: skip
         assert figure in content, figure
+    # The creators table has reach, views, revenue and CPV too; the tier mix follows it.
+    for column in ("Reach", "Views", "Revenue", "CPV"):
+        assert column in content.split("Creators", 1)[1].split("Recommendation rules")[0], column
+    tier_mix = content.split("Tier mix", 1)[1].split("Top content")[0]
+    assert "Micro" in tier_mix and "$5,000" in tier_mix and "$6,000" in tier_mix
+    assert "Mid" in tier_mix and "$2,500" in tier_mix
 
 
 def test_pdf_in_euros_does_not_stumble_on_the_euro_sign(
@@ -114,6 +128,10 @@ def test_csv_neutralises_formulas_and_keeps_the_figures(
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
     assert ["CPM (USD)", "16.67", "$16.67",
             "Cost per thousand impressions: spend ÷ impressions x 1,000."] in rows  # fmt: skip
+    tiers_at = rows.index(["Tiers"])
+    assert rows[tiers_at + 1][:3] == ["Tier", "Spend (USD)", "Reach"]
+    micro = next(row for row in rows[tiers_at:] if row[:1] == ["Micro"])
+    assert micro[1:3] == ["5000.00", "200000"]
 
 
 def test_unknown_format_or_currency_is_refused(

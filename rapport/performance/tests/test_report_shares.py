@@ -32,11 +32,15 @@ def test_a_manager_makes_a_link_that_opens_the_report_for_anyone(
     url = reverse(
         "performance:report_share_create", kwargs={"ws": workspace.slug, "pk": seed.campaign.pk}
     )
-    response = client_for(manager).post(url, {"days": "30"})
-    assert response.status_code == 200
-    link = re.search(r'id="new-share-url" value="([^"]+)"', response.content.decode())
+    client = client_for(manager)
+    response = client.post(url, {"days": "30"})
+    report = reverse("performance:report", kwargs={"ws": workspace.slug, "pk": seed.campaign.pk})
+    assert response.status_code == 302 and response["Location"] == report + "#share"
+    page = client.get(report)
+    link = re.search(r'id="new-share-url" value="([^"]+)"', page.content.decode())
     assert link, "the new link is shown once"
     token = link.group(1).rstrip("/").rsplit("/", 1)[-1]
+    assert 'id="new-share-url"' not in client.get(report).content.decode()  # and only once
     share = ReportShare.objects.get(campaign=seed.campaign)
     assert share.token_hash == hash_secret(token)
     assert token not in str(ReportShare.objects.values_list().get())  # only the hash is kept

@@ -149,6 +149,7 @@ def test_the_hub_api_answers_once(collab, manager):
     client = hub_client(collab)
     before = client.get("/api/v1/hub/me/survey").json()
     assert before["open"] is True and before["answered"] is False
+    assert before["already_answered"] is False
     payload = {"satisfaction": 5, "would_work_again": True, "comment": "Great brief."}
     first = client.post("/api/v1/hub/me/survey", payload, content_type="application/json")
     assert first.status_code == 201
@@ -160,6 +161,9 @@ def test_the_hub_api_answers_once(collab, manager):
     assert second.status_code == 200
     assert second.json()["already_answered"] is True
     assert second.json()["satisfaction"] == 5
+    after = client.get("/api/v1/hub/me/survey").json()
+    assert after["answered"] is True and after["already_answered"] is True
+    assert after["satisfaction"] == 5 and after["comment"] == "Great brief."
     assert Notification.objects.filter(recipient=manager.user).count() == 1
 
 

@@ -39,6 +39,9 @@ from rapport.workspaces.decorators import (
 )
 from rapport.workspaces.roles import Perm
 
+# Where a new share link waits, between its POST and the page that shows it once.
+NEW_SHARE_KEY = "new_share_url"
+
 
 def _report_url(campaign: Campaign, currency: str = "") -> str:
     url = reverse("performance:report", kwargs={"ws": campaign.workspace.slug, "pk": campaign.pk})
@@ -61,10 +64,13 @@ def _page(
     campaign: Campaign,
     *,
     share_form: ShareForm | None = None,
-    new_share_url: str = "",
     status: int = 200,
 ) -> HttpResponse:
     report, currency_error = _report(request, campaign)
+    new_share = request.session.get(NEW_SHARE_KEY)
+    new_share_url = ""
+    if new_share and new_share.get("campaign") == campaign.pk:
+        new_share_url = request.session.pop(NEW_SHARE_KEY)["url"]
     can_share = request_membership(request).can(Perm.MANAGE_CAMPAIGNS)
     context: dict[str, Any] = report_context(report, show_all="all" in request.GET) | {
         "currency_error": currency_error,
@@ -159,7 +165,7 @@ def report_spend(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 @workspace_view(Perm.MANAGE_CAMPAIGNS)
 def share_create(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Make a read-only link; the page shows its address this once."""
+    """Make a read-only link, then back to the report, which shows its address this once."""
     campaign = campaign_for(request_workspace(request), pk)
     form = ShareForm(request.POST)
     if form.is_valid():
@@ -171,7 +177,8 @@ def share_create(request: HttpRequest, pk: int) -> HttpResponseBase:
             form.add_service_errors(exc)
         else:
             url = request.build_absolute_uri(reverse("shared:report", args=[token]))
-            return _page(request, campaign, new_share_url=url)
+            request.session[NEW_SHARE_KEY] = {"campaign": campaign.pk, "url": url}
+            return redirect(_report_url(campaign) + "#share")
     return _page(request, campaign, share_form=form, status=422)
 
 
