@@ -20,10 +20,8 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -39,6 +37,7 @@ from rapport.campaigns.services.collaborations import record_on_timelines
 from rapport.campaigns.services.deliverables import http_url
 from rapport.creators.models import Platform
 from rapport.hub.services.team import for_the_team, tell_owner
+from rapport.performance.connectors import instagram, youtube
 from rapport.performance.models import MetricEvidence, MetricSnapshot, MetricSource, Post
 from rapport.performance.services.snapshots import record_snapshot
 from rapport.workspaces.calendar import zone
@@ -51,28 +50,16 @@ MAX_EVIDENCE_FILES = 10
 EVIDENCE_KINDS = (reviews.JPEG, reviews.PNG, reviews.GIF, reviews.WEBP, reviews.HEIF, reviews.PDF)
 EVIDENCE_EXTENSIONS = tuple(ext for kind in EVIDENCE_KINDS for ext in kind.types)
 
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-INSTAGRAM_PATH = re.compile(r"^/(?:[A-Za-z0-9._]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)")
-YOUTUBE_PATH = re.compile(r"^/(?:shorts|live|embed)/([A-Za-z0-9_-]{11})")
-
 
 def external_id_from(platform: str, url: str) -> str:
     """The platform's id of the content at ``url``: a YouTube video id, an Instagram shortcode;
-    empty when the address does not say (another platform, a profile page)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    if platform == Platform.YOUTUBE or host in ("youtube.com", "youtu.be"):
-        if host == "youtu.be":
-            candidate = parts.path.strip("/").split("/")[0]
-        elif match := YOUTUBE_PATH.match(parts.path):
-            candidate = match.group(1)
-        else:
-            candidate = (parse_qs(parts.query).get("v") or [""])[0]
-        return candidate if YOUTUBE_ID.match(candidate) else ""
-    if platform == Platform.INSTAGRAM or host == "instagram.com":
-        match = INSTAGRAM_PATH.match(parts.path)
-        return match.group(1) if match else ""
-    return ""
+    empty when the address does not say (another platform, a profile page). The connectors read
+    addresses the same way (their ``video_id`` and ``shortcode``)."""
+    if platform == Platform.YOUTUBE:
+        return youtube.video_id(url)
+    if platform == Platform.INSTAGRAM:
+        return instagram.shortcode(url)
+    return youtube.video_id(url) or instagram.shortcode(url)
 
 
 def default_collect_on(collaboration: Collaboration, posted_at: dt.datetime | None) -> dt.date:
