@@ -156,7 +156,9 @@ def spend_before_bonus(collaboration: Collaboration) -> Decimal:
     return _cents(spend)
 
 
-def _engagements(prefix: str = "") -> Any:
+def engagements_expression(prefix: str = "") -> Any:
+    """Likes + comments + shares + saves of a snapshot (reached through ``prefix``) as a database
+    expression, an unknown part adding 0: the one place engagements are summed in SQL."""
     parts = [Coalesce(F(f"{prefix}{name}"), 0) for name in ENGAGEMENT_PARTS]
     total: Any = parts[0]
     for part in parts[1:]:
@@ -239,7 +241,7 @@ def _count_sums() -> dict[str, Any]:
         "reach": Coalesce(Sum("reach"), 0),
         "impressions": Coalesce(Sum("impressions"), 0),
         "views": Coalesce(Sum("views"), 0),
-        "engagements": Coalesce(Sum(_engagements()), 0),
+        "engagements": Coalesce(Sum(engagements_expression()), 0),
     }
 
 

@@ -81,7 +81,7 @@ def figures_of(snapshot: MetricSnapshot | None) -> Figures:
         reach=snapshot.reach or 0,
         impressions=snapshot.impressions or 0,
         views=snapshot.views or 0,
-        engagements=sum(getattr(snapshot, part) or 0 for part in ENGAGEMENT_PARTS),
+        engagements=known_engagements(snapshot) or 0,
         clicks=snapshot.clicks or 0,
     )
 

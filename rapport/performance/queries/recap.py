@@ -15,11 +15,11 @@ from rapport.finance.models import Invoice
 from rapport.finance.queries import collaboration_invoices
 from rapport.performance.kpis import Figures, kpis
 from rapport.performance.models import Post
+from rapport.performance.queries.posts import figures_of
 from rapport.performance.queries.report import (
     Figure,
     figure,
     latest_with_engagements,
-    snapshot_figures,
 )
 from rapport.tracking.queries.results import Results, collaboration_results
 
@@ -60,7 +60,7 @@ def creator_recap(collaboration: Collaboration) -> CreatorRecap:
     posts = []
     total = Figures(currency=results.currency)
     for snapshot in latest_with_engagements(Post.objects.filter(collaboration=collaboration)):
-        values = snapshot_figures(snapshot, results.currency)
+        values = figures_of(snapshot)
         total += values
         kpi = kpis(values, er_denominator)
         posts.append(

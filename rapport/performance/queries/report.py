@@ -18,15 +18,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rapport.campaigns.models import Campaign, Collaboration, Experiment
 from rapport.creators.models import Tier
 from rapport.performance.kpis import LABELS, Figures, Kpis, definition, kpis, show
-from rapport.performance.models import ENGAGEMENT_PARTS, MetricSnapshot, Post
+from rapport.performance.models import MetricSnapshot, Post
 from rapport.performance.queries import figures as levels
+from rapport.performance.queries.posts import figures_of
 from rapport.performance.queries.recommendations import (
     Recommendation,
     cost_explanation,
@@ -195,27 +195,11 @@ def report_currency(campaign: Campaign, currency: str | None, found: list[str]) 
 def latest_with_engagements(posts: QuerySet[Post]) -> QuerySet[MetricSnapshot]:
     """The latest snapshot of each of ``posts``, with its engagements (an unknown part adding
     0) as ``engagement_count`` and its post, ordered by engagements, most first."""
-    engagements = sum(
-        (Coalesce(F(name), 0) for name in ENGAGEMENT_PARTS[1:]),
-        start=Coalesce(F(ENGAGEMENT_PARTS[0]), 0),
-    )
     return (
         latest_snapshots(posts)
-        .annotate(engagement_count=engagements)
+        .annotate(engagement_count=levels.engagements_expression())
         .order_by(F("engagement_count").desc(), "post_id")
         .select_related("post__collaboration__creator")
-    )
-
-
-def snapshot_figures(snapshot: MetricSnapshot, currency: str | None) -> Figures:
-    """The counts of a snapshot from :func:`latest_with_engagements` (no money)."""
-    return Figures(
-        currency=currency,
-        reach=snapshot.reach or 0,
-        impressions=snapshot.impressions or 0,
-        views=snapshot.views or 0,
-        engagements=snapshot.engagement_count,  # type: ignore[attr-defined]
-        clicks=snapshot.clicks or 0,
     )
 
 
@@ -228,7 +212,7 @@ def _top_posts(campaign: Campaign, currency: str) -> QuerySet[MetricSnapshot]:
 
 def _top_post(snapshot: MetricSnapshot, currency: str, er_denominator: str) -> TopPost:
     post = snapshot.post
-    values = snapshot_figures(snapshot, currency)
+    values = figures_of(snapshot)
     kpi = kpis(values, er_denominator)
     return TopPost(
         post_id=post.pk,
